@@ -1,0 +1,165 @@
+#pragma once
+// AutoDiffFamily<D>: a Family from one templated log density, derivatives by Ceres Jets.
+//
+// A density D is a class with
+//   static constexpr const char* name;                       // "poisson"
+//   static constexpr weft::Support support;
+//   static constexpr const char* default_link;               // "log"
+//   static std::vector<std::string> links();                 // accepted links
+//   static std::vector<weft::FamilyParameterInfo> parameters();
+//   template <class T> static T log_density(double y, double w, const T& mu, const T* params);
+//       // weighted log p(y | mu) with every normalising constant (T is double or a Jet)
+//   static std::optional<std::string> check(double y, double w);   // why (y, w) is invalid
+//   static double initial_mean(double y, double w);                // R's mustart
+// and optionally
+//   static double variance(double mu, const double* params);  // unit variance V(mu): enables
+//       // Fisher weights w (dmu/deta)^2 / V(mu), lme4's default PIRLS weights
+//   static void derivatives(double y, double w, double mu, const double* params,
+//                           double& l, double& l_mu, double& l_mumu);  // hand-written fast path
+//   static double mean(double mu, double zero_probability, const double* params);
+// A family with a zero model sets `static constexpr bool zero_model = true;` and its
+// log_density takes the zero probability after mu: log_density(y, w, mu, pi, params).
+//
+// Derivatives in eta come from the chain rule with the link:
+//   dl/deta = l_mu mu',  d2l/deta2 = l_mumu mu'^2 + l_mu mu''.
+#include <weft/family.hpp>
+#include <weft/jet_math.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace weft {
+
+namespace detail {
+template <class D>
+concept HasVariance = requires(double mu, const double* p) {
+  { D::variance(mu, p) } -> std::convertible_to<double>;
+};
+template <class D>
+concept HasAnalyticDerivatives = requires(double y, double w, double mu, const double* p, double& a) {
+  D::derivatives(y, w, mu, p, a, a, a);
+};
+template <class D>
+concept HasMean = requires(double mu, double pi, const double* p) {
+  { D::mean(mu, pi, p) } -> std::convertible_to<double>;
+};
+template <class D>
+concept HasZeroModel = requires { requires D::zero_model; };
+
+inline double inverse_logit(double x) { return x >= 0 ? 1.0 / (1.0 + std::exp(-x)) : std::exp(x) / (1.0 + std::exp(x)); }
+}  // namespace detail
+
+template <class D>
+class AutoDiffFamily : public Family {
+ public:
+  static constexpr bool kZeroModel = detail::HasZeroModel<D>;
+
+  std::string name() const override { return D::name; }
+  std::vector<FamilyParameterInfo> parameters() const override { return D::parameters(); }
+  Support support() const override { return D::support; }
+  std::string default_link() const override { return D::default_link; }
+  std::vector<std::string> links() const override { return D::links(); }
+  bool uses_zero_model() const override { return kZeroModel; }
+  bool has_expected_information() const override { return detail::HasVariance<D>; }
+
+  std::optional<ResponseProblem> check_response(const Observations& obs) const override {
+    for (std::size_t i = 0; i < obs.y.size(); ++i)
+      if (auto why = D::check(obs.y[i], obs.weights[i])) return ResponseProblem{i, *why};
+    return std::nullopt;
+  }
+
+  void initial_mean(const Observations& obs, std::span<double> mu) const override {
+    for (std::size_t i = 0; i < obs.y.size(); ++i) mu[i] = D::initial_mean(obs.y[i], obs.weights[i]);
+  }
+
+  double mean(double mu, double zero_probability, std::span<const double> params) const override {
+    if constexpr (detail::HasMean<D>)
+      return D::mean(mu, zero_probability, params.data());
+    else
+      return (1.0 - zero_probability) * mu;
+  }
+
+  void evaluate(const Observations& obs, const LinearPredictors& lp, const Link& link,
+                std::span<const double> params, const FamilyDerivatives& out) const override {
+    // Rows go through the link in chunks on the stack: no allocation, no shared scratch.
+    constexpr std::size_t kChunk = 256;
+    double mu[kChunk], mu_eta[kChunk], mu_eta2[kChunk];
+    const std::size_t n = obs.y.size();
+    const bool want_d1 = !out.d1.empty(), want_d2 = !out.d2.empty();
+    for (std::size_t start = 0; start < n; start += kChunk) {
+      const std::size_t len = std::min(kChunk, n - start);
+      link.inverse(lp.eta.subspan(start, len), {mu, len}, {mu_eta, len}, {mu_eta2, len});
+      for (std::size_t c = 0; c < len; ++c) {
+        const std::size_t i = start + c;
+        const double y = obs.y[i], w = obs.weights[i];
+        const double pi = kZeroModel ? detail::inverse_logit(lp.eta_zi[i]) : 0.0;
+        double l = 0, l_mu = 0, l_mumu = 0;
+        if (want_d2 || want_d1)
+          mu_derivatives(y, w, mu[c], pi, params.data(), l, l_mu, l_mumu, want_d2);
+        else
+          l = density(y, w, mu[c], pi, params.data());
+        if (!out.log_density.empty()) out.log_density[i] = l;
+        if (want_d1) out.d1[i] = l_mu * mu_eta[c];
+        if (want_d2) out.d2[i] = l_mumu * mu_eta[c] * mu_eta[c] + l_mu * mu_eta2[c];
+        if (!out.fisher.empty()) {
+          if constexpr (detail::HasVariance<D>)
+            out.fisher[i] = w * mu_eta[c] * mu_eta[c] / D::variance(mu[c], params.data());
+        }
+      }
+    }
+  }
+
+  // Value, first and second derivative of the log density in mu (public for tests).
+  static void mu_derivatives(double y, double w, double mu, double pi, const double* params,
+                             double& l, double& l_mu, double& l_mumu, bool second = true) {
+    if constexpr (detail::HasAnalyticDerivatives<D> && !kZeroModel) {
+      (void)second;
+      (void)pi;
+      D::derivatives(y, w, mu, params, l, l_mu, l_mumu);
+    } else if (second) {
+      autodiff_derivatives(y, w, mu, pi, params, l, l_mu, l_mumu);
+    } else {
+      using J = ceres::Jet<double, 1>;
+      J m(mu, 0);
+      std::vector<J> p(params, params + D::parameters().size());
+      const J r = call(y, w, m, J(pi), p.data());
+      l = r.a;
+      l_mu = r.v[0];
+      l_mumu = 0;
+    }
+  }
+
+  // Derivatives by nested Jets regardless of any hand-written version (for tests).
+  static void autodiff_derivatives(double y, double w, double mu, double pi, const double* params,
+                                   double& l, double& l_mu, double& l_mumu) {
+    using J1 = ceres::Jet<double, 1>;
+    using J2 = ceres::Jet<J1, 1>;
+    J2 m(J1(mu, 0), 0);
+    m.v[0] = J1(1.0);
+    const std::size_t np = D::parameters().size();
+    std::vector<J2> p(np);
+    for (std::size_t k = 0; k < np; ++k) p[k] = J2(J1(params[k]));
+    const J2 r = call(y, w, m, J2(J1(pi)), p.data());
+    l = r.a.a;
+    l_mu = r.a.v[0];
+    l_mumu = r.v[0].v[0];
+  }
+
+  static double density(double y, double w, double mu, double pi, const double* params) {
+    return call(y, w, mu, pi, params);
+  }
+
+ private:
+  template <class T>
+  static T call(double y, double w, const T& mu, const T& pi, const T* params) {
+    if constexpr (kZeroModel)
+      return D::log_density(y, w, mu, pi, params);
+    else {
+      (void)pi;
+      return D::log_density(y, w, mu, params);
+    }
+  }
+};
+
+}  // namespace weft

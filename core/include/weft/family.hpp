@@ -1,0 +1,85 @@
+#pragma once
+// The Family interface: a response distribution p(y | mu, family parameters).
+//
+// Most authors do not implement this interface by hand: they write one templated log
+// density and wrap it in AutoDiffFamily (autodiff_family.hpp), which derives the rest with
+// Ceres Jets. The interface is vectorised (one virtual call per evaluation of all rows).
+#include <weft/link.hpp>
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace weft {
+
+// How a family parameter is optimised: on the log scale (> 0), logit scale (in (0, 1)) or as is.
+enum class ParameterScale { Log, Logit, Identity };
+
+struct FamilyParameterInfo {
+  std::string name;     // "theta", "phi", "shape", ... (the YAML key and the JSON name)
+  ParameterScale scale;  // also the constraint on a value fixed in YAML
+  double start;          // natural-scale start value when the parameter is estimated
+};
+
+// Where the response lives; tells the kernel which response forms make sense
+// (cbind and proportions only for Binomial) and lets check-family test normalisation.
+enum class Support { Binomial, Counts, PositiveReal, UnitInterval, ClosedUnitInterval, Real };
+
+// The data a family sees: the response and the prior weights. For Binomial support, y is the
+// proportion of successes and weights are the number of trials (times any prior weight), as
+// in R's glm; the weighted log density is then log dbinom(w y, w, mu).
+struct Observations {
+  std::span<const double> y;
+  std::span<const double> weights;
+};
+
+// The linear predictors at which to evaluate: eta for the mean (through the link) and,
+// for families with a zero model, eta_zi for the zero probability (logit link).
+struct LinearPredictors {
+  std::span<const double> eta;
+  std::span<const double> eta_zi;  // empty unless uses_zero_model()
+};
+
+// Requested outputs; an empty span is not computed. All are per row and include the weight.
+struct FamilyDerivatives {
+  std::span<double> log_density;  // log p(y_i | eta_i), normalising constants included
+  std::span<double> d1;           // d log p / d eta
+  std::span<double> d2;           // d2 log p / d eta2
+  std::span<double> fisher;       // E[-d2 log p / d eta2] (only if has_expected_information())
+};
+
+// Why row `row` is not a valid response for this family.
+struct ResponseProblem {
+  std::size_t row;
+  std::string reason;  // e.g. "expected a non-negative integer count, got -1"
+};
+
+class Family {
+ public:
+  virtual ~Family() = default;
+
+  virtual std::string name() const = 0;
+  // Estimable parameters besides the linear predictor(s), e.g. nb2's theta.
+  virtual std::vector<FamilyParameterInfo> parameters() const = 0;
+  virtual Support support() const = 0;
+  virtual std::string default_link() const = 0;
+  virtual std::vector<std::string> links() const = 0;  // the links this family accepts
+  // True for zero-inflated and hurdle families: a second linear predictor from `zi:`.
+  virtual bool uses_zero_model() const { return false; }
+  // True when E[-d2 log p / d eta2] exists in closed form (lme4's Fisher-scoring weights).
+  virtual bool has_expected_information() const = 0;
+
+  // The first row the family cannot model, or nullopt.
+  virtual std::optional<ResponseProblem> check_response(const Observations& obs) const = 0;
+  // Start values for the GLM fit that gives beta's start (R's family$initialize `mustart`).
+  virtual void initial_mean(const Observations& obs, std::span<double> mu) const = 0;
+  // Log density and derivatives in eta at natural-scale parameters `params`.
+  virtual void evaluate(const Observations& obs, const LinearPredictors& lp, const Link& link,
+                        std::span<const double> params, const FamilyDerivatives& out) const = 0;
+  // E[y] for predictions on the response scale, given mu = g^-1(eta) and the zero
+  // probability (0 for families without a zero model).
+  virtual double mean(double mu, double zero_probability, std::span<const double> params) const = 0;
+};
+
+}  // namespace weft

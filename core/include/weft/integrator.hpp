@@ -1,0 +1,65 @@
+#pragma once
+// The Integrator interface: turns (beta, theta, family parameters) into the approximate
+// marginal deviance -2 log L by integrating out the random effects (Laplace, AGQ, ...).
+#include <weft/family.hpp>
+#include <weft/model.hpp>
+#include <weft/options.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace weft {
+
+// One point in parameter space, every block on its natural scale.
+struct ModelParameters {
+  Vector beta;                 // fixed effects (p)
+  Vector theta;                // relative covariance factors (ModelMatrices::n_theta())
+  std::vector<double> family;  // family parameters, Family::parameters() order
+  Vector beta_zi;              // zero-model fixed effects (0 unless the family has one)
+};
+
+// An integrator bound to one model; holds the conditional modes between calls so each
+// evaluation starts from the last one (warm start).
+class MarginalLikelihood {
+ public:
+  virtual ~MarginalLikelihood() = default;
+
+  // -2 log L(beta, theta, family) with all normalising constants; +infinity where the inner
+  // problem has no finite solution.
+  virtual double deviance(const ModelParameters& at) = 0;
+
+  // lme4's first stage (nAGQ = 0): beta joins u in the inner problem. `at.beta` is the start
+  // and receives the joint mode. Returns nullopt when the integrator cannot do this.
+  virtual std::optional<double> deviance_with_beta_in_inner_problem(ModelParameters& at) {
+    (void)at;
+    return std::nullopt;
+  }
+
+  // Spherical conditional modes u at the last evaluation (b = Lambda(theta) u).
+  virtual const Vector& modes() const = 0;
+  // Conditional variances of b at the last evaluation (diag of Lambda H^-1 Lambda'), q values.
+  virtual Vector conditional_variances() const = 0;
+  // "expected" or "observed": the Hessian flavour actually used (a family without expected
+  // information falls back to observed).
+  virtual std::string hessian() const = 0;
+};
+
+class Integrator {
+ public:
+  virtual ~Integrator() = default;
+  virtual std::string name() const = 0;
+  // The option keys this integrator accepts (besides `name`).
+  virtual std::vector<std::string> option_names() const = 0;
+  // Reads and validates options; throws InputError naming the key.
+  virtual void configure(const Options& options) = 0;
+  // Quadrature points per random effect (1 for Laplace).
+  virtual int points() const { return 1; }
+  // Throws InputError when this integrator cannot handle the model (e.g. AGQ with crossed
+  // factors); the message says why.
+  virtual std::unique_ptr<MarginalLikelihood> bind(const ModelMatrices& model, const Family& family,
+                                                   const Link& link) const = 0;
+};
+
+}  // namespace weft

@@ -1,0 +1,152 @@
+#pragma once
+// Link functions g: mu = g^-1(eta).
+//
+// Families are written in terms of the mean mu; the adapter (autodiff_family.hpp) chains
+// their derivatives with the link's dmu/deta and d2mu/deta2 to get derivatives in eta.
+// The built-in links follow R's `make.link()` (stats/src/family.c), including its guards
+// that keep mu strictly inside the family's range, so that the GLM start values and the
+// penalised IRLS behave as lme4's do on extreme linear predictors.
+#include <cfloat>
+#include <cmath>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/math/distributions/normal.hpp>
+
+namespace weft {
+
+class Link {
+ public:
+  virtual ~Link() = default;
+  virtual std::string name() const = 0;
+  // eta = g(mu), used for starting values.
+  virtual double linkfun(double mu) const = 0;
+  // mu = g^-1(eta) with its first and second derivatives; an empty output span is skipped.
+  virtual void inverse(std::span<const double> eta, std::span<double> mu, std::span<double> mu_eta,
+                       std::span<double> mu_eta2) const = 0;
+  // Scalar convenience for prediction.
+  double linkinv(double eta) const {
+    double mu = 0;
+    inverse({&eta, 1}, {&mu, 1}, {}, {});
+    return mu;
+  }
+};
+
+namespace links {
+
+inline double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+inline double normal_pdf(double x) { return std::exp(-0.5 * x * x) / std::sqrt(2.0 * M_PI); }
+
+// One link as three scalar functions; ScalarLink turns it into a Link.
+struct Logit {
+  static constexpr std::string_view name = "logit";
+  static double linkfun(double mu) { return std::log(mu / (1.0 - mu)); }
+  // R: |eta| > 30 is clamped so mu stays in [eps, 1 - eps] and mu_eta >= eps.
+  static void inverse(double eta, double& mu, double& d1, double& d2) {
+    constexpr double thresh = 30.0, inveps = 1.0 / DBL_EPSILON;
+    const double e = eta < -thresh ? DBL_EPSILON : (eta > thresh ? inveps : std::exp(eta));
+    mu = e / (1.0 + e);
+    const bool clamped = eta < -thresh || eta > thresh;
+    d1 = clamped ? DBL_EPSILON : mu * (1.0 - mu);
+    d2 = clamped ? 0.0 : d1 * (1.0 - 2.0 * mu);
+  }
+};
+
+struct Probit {
+  static constexpr std::string_view name = "probit";
+  static double linkfun(double mu) {
+    return boost::math::quantile(boost::math::normal_distribution<double>(), mu);
+  }
+  // R: eta is clamped to +-qnorm(eps) and mu_eta floored at eps.
+  static void inverse(double eta, double& mu, double& d1, double& d2) {
+    constexpr double thresh = 8.125890664701906;  // -qnorm(.Machine$double.eps)
+    const double e = std::min(std::max(eta, -thresh), thresh);
+    mu = normal_cdf(e);
+    const double dens = normal_pdf(eta);
+    d1 = std::max(dens, DBL_EPSILON);
+    d2 = (dens > DBL_EPSILON) ? -eta * dens : 0.0;
+  }
+};
+
+struct Cloglog {
+  static constexpr std::string_view name = "cloglog";
+  static double linkfun(double mu) { return std::log(-std::log1p(-mu)); }
+  static void inverse(double eta, double& mu, double& d1, double& d2) {
+    mu = std::max(std::min(-std::expm1(-std::exp(eta)), 1.0 - DBL_EPSILON), DBL_EPSILON);
+    const double e = std::exp(std::min(eta, 700.0));
+    const double dens = e * std::exp(-e);
+    d1 = std::max(dens, DBL_EPSILON);
+    d2 = (dens > DBL_EPSILON) ? dens * (1.0 - e) : 0.0;
+  }
+};
+
+struct Log {
+  static constexpr std::string_view name = "log";
+  static double linkfun(double mu) { return std::log(mu); }
+  // R: mu = pmax(exp(eta), eps).
+  static void inverse(double eta, double& mu, double& d1, double& d2) {
+    mu = std::max(std::exp(eta), DBL_EPSILON);
+    d1 = mu;
+    d2 = mu;
+  }
+};
+
+struct Inverse {
+  static constexpr std::string_view name = "inverse";
+  static double linkfun(double mu) { return 1.0 / mu; }
+  static void inverse(double eta, double& mu, double& d1, double& d2) {
+    mu = 1.0 / eta;
+    d1 = -mu * mu;
+    d2 = 2.0 * mu * mu * mu;
+  }
+};
+
+struct Identity {
+  static constexpr std::string_view name = "identity";
+  static double linkfun(double mu) { return mu; }
+  static void inverse(double eta, double& mu, double& d1, double& d2) {
+    mu = eta;
+    d1 = 1.0;
+    d2 = 0.0;
+  }
+};
+
+template <class Impl>
+class ScalarLink final : public Link {
+ public:
+  std::string name() const override { return std::string(Impl::name); }
+  double linkfun(double mu) const override { return Impl::linkfun(mu); }
+  void inverse(std::span<const double> eta, std::span<double> mu, std::span<double> mu_eta,
+               std::span<double> mu_eta2) const override {
+    for (std::size_t i = 0; i < eta.size(); ++i) {
+      double m, d1, d2;
+      Impl::inverse(eta[i], m, d1, d2);
+      if (!mu.empty()) mu[i] = m;
+      if (!mu_eta.empty()) mu_eta[i] = d1;
+      if (!mu_eta2.empty()) mu_eta2[i] = d2;
+    }
+  }
+};
+
+}  // namespace links
+
+inline std::vector<std::string> builtin_link_names() {
+  return {"logit", "probit", "cloglog", "log", "inverse", "identity"};
+}
+
+// A built-in link by name, or nullptr.
+inline std::unique_ptr<Link> make_builtin_link(std::string_view name) {
+  using namespace links;
+  if (name == Logit::name) return std::make_unique<ScalarLink<Logit>>();
+  if (name == Probit::name) return std::make_unique<ScalarLink<Probit>>();
+  if (name == Cloglog::name) return std::make_unique<ScalarLink<Cloglog>>();
+  if (name == Log::name) return std::make_unique<ScalarLink<Log>>();
+  if (name == Inverse::name) return std::make_unique<ScalarLink<Inverse>>();
+  if (name == Identity::name) return std::make_unique<ScalarLink<Identity>>();
+  return nullptr;
+}
+
+}  // namespace weft

@@ -1,0 +1,52 @@
+#pragma once
+// One model run as written in YAML (see docs/interface.md in the shared contract), validated.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace weft::config {
+
+// A plugin selection: `optimizer: bobyqa` or `optimizer: {name: bobyqa, max_evaluations: 100}`.
+struct ComponentSpec {
+  std::string name;
+  std::map<std::string, std::string> options;  // the other keys of its map, as scalar text
+};
+
+struct ModelSpec {
+  std::string config_name;            // the config file as the user named it, for messages
+  std::filesystem::path config_dir;   // folder of the config file (relative paths resolve here)
+  std::filesystem::path data_path;    // resolved path of the data file
+  std::string data_name;              // the data file as written (YAML value or --data), for messages
+  std::string formula;
+  std::optional<std::string> zi_formula;  // `zi:` (one-sided formula)
+  ComponentSpec family;                   // options: fixed family parameters (theta: 2.0)
+  std::optional<std::string> link;
+  std::optional<std::string> weights;     // column name
+  std::optional<std::string> offset;      // column name
+  std::vector<std::string> groups;        // `groups:` shorthand, (1 | name) each
+  ComponentSpec integrator{"laplace", {}};
+  ComponentSpec optimizer{"lbfgsb", {}};
+  std::vector<std::filesystem::path> plugin_path;  // resolved against config_dir
+};
+
+struct LoadOptions {
+  std::optional<std::string> data_override;  // --data FILE (relative to the current directory)
+  std::vector<std::string> set;              // --set key=value, applied in order
+};
+
+// Reads and validates a model YAML file. Every problem is an InputError naming the file and
+// the key: unreadable file, malformed YAML, a top level that is not a map, unknown keys (with
+// the nearest valid key), duplicate keys, wrong types, missing data/formula/family, bad
+// --set syntax or keys. Does not check that the data file exists (the data reader does).
+ModelSpec load_model_spec(const std::filesystem::path& config_file, const LoadOptions& options);
+
+// The same from YAML text; `config_name` is used in messages, `config_dir` to resolve paths.
+ModelSpec parse_model_spec(const std::string& yaml_text, const std::string& config_name,
+                           const std::filesystem::path& config_dir, const LoadOptions& options);
+
+// The top-level keys a model YAML may hold.
+const std::vector<std::string>& model_keys();
+
+}  // namespace weft::config

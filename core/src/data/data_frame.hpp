@@ -1,0 +1,63 @@
+#pragma once
+// A data set as typed columns, read from CSV (csv_reader.cpp) or built in memory (Python).
+//
+// Every cell keeps its text (for factor levels) and, where it is a number, its value; the
+// type a column has is decided where it is used: a covariate used as a number must be all
+// numbers, a grouping factor may be anything. Error messages point at file, row and column.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace weft::data {
+
+enum class CellKind : std::uint8_t {
+  Number,      // a finite number
+  Missing,     // empty or NA (R's missing value)
+  Text,        // anything that is not a number
+  NotANumber,  // NaN / nan
+  Infinite,    // Inf / -Inf / inf, or a literal that overflows a double (1e400)
+};
+
+struct Column {
+  std::string name;
+  std::vector<std::string> text;  // the cell as read: quotes removed, surrounding blanks trimmed
+  std::vector<double> number;     // the value where kind == Number, NaN otherwise
+  std::vector<CellKind> kind;
+
+  std::size_t size() const { return kind.size(); }
+  // True when every cell is a Number or Missing (R's read.csv would make it numeric).
+  bool numeric() const;
+};
+
+class DataFrame {
+ public:
+  std::string source;                // the file as the user named it ("data.csv"), for messages
+  std::vector<Column> columns;
+  std::vector<std::size_t> lines;    // 1-based line in the file where each row starts
+
+  std::size_t rows() const { return lines.size(); }
+  std::vector<std::string> names() const;
+  // The column, or nullptr. A name that occurs twice in the header is an InputError here,
+  // because the model could not say which one it meant.
+  const Column* find(std::string_view name) const;
+  // The column or an InputError: "data.csv: no column 'farm' (used as grouping factor in the
+  // formula; did you mean 'herd'?)". `role` says how the model uses it.
+  const Column& require(std::string_view name, std::string_view role) const;
+  // "data.csv: row 7 (line 8)" for messages about one row.
+  std::string where(std::size_t row) const;
+};
+
+// Reads a CSV file: RFC 4180 quoting (quoted fields may hold separators, doubled quotes and
+// line breaks), UTF-8 BOM, CRLF or LF, blank lines skipped (as R's read.csv), separator
+// detected from the header line (',' else ';' else tab). Cells "", "NA" are Missing.
+// Throws InputError naming the file (and line) for: a missing/unreadable file, a directory,
+// an empty file, no data rows, fewer than two data rows, a row with more or fewer fields
+// than the header, an unterminated quote, binary content (NUL bytes), an empty header name.
+DataFrame read_csv(const std::filesystem::path& path, const std::string& display_name);
+
+// Parses one cell the way read_csv does (exposed for in-memory data and tests).
+CellKind classify_cell(std::string_view text, double& value);
+
+}  // namespace weft::data
