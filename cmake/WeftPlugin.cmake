@@ -10,4 +10,5 @@ function(weft_add_plugin target)
     PREFIX ""
     LIBRARY_OUTPUT_DIRECTORY "${WEFT_PLUGIN_BUILD_DIR}")
   install(TARGETS ${target} LIBRARY DESTINATION ${WEFT_PLUGIN_INSTALL_DIR})
+  set_property(GLOBAL APPEND PROPERTY WEFT_PLUGIN_TARGETS ${target})
 endfunction()

@@ -1,2 +1,115 @@
-// placeholder: the CLI is written in the kernel step
-int main() { return 0; }
+// The `weft` command line (CLI11). Contract: ../shared/docs/interface.md and README.md.
+//
+// Every error a user can cause is one line on stderr and exit code 2; a fit that did not
+// converge still writes its result and exits 3; anything else is exit 1 with one line.
+// The command runs on a thread with a large stack so that deeply nested input (YAML,
+// formulas) meets the parsers' own limits, never the operating system's.
+#include <weft/errors.hpp>
+#include <weft/version.hpp>
+
+#include "commands.hpp"
+
+#include <CLI/CLI.hpp>
+#include <pthread.h>
+
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <new>
+#include <string>
+
+namespace {
+
+// One line, without markers that look like a crash to tools reading stderr.
+std::string one_line(std::string message) {
+  for (char& c : message)
+    if (c == '\n' || c == '\r') c = ' ';
+  for (std::size_t at; (at = message.find("std::")) != std::string::npos;) message.erase(at, 5);
+  if (message.size() > 2000) message = message.substr(0, 2000) + "...";
+  return message;
+}
+
+int run_guarded(const std::function<int()>& command) {
+  try {
+    return command();
+  } catch (const weft::InputError& e) {
+    std::cerr << "error: " << one_line(e.what()) << std::endl;
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "error: out of memory" << std::endl;
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "internal error: " << one_line(e.what()) << std::endl;
+    return 1;
+  } catch (...) {
+    std::cerr << "internal error: unknown exception" << std::endl;
+    return 1;
+  }
+}
+
+// Runs `command` on a thread with a 512 MiB stack; returns its exit code.
+int run_with_large_stack(const std::function<int()>& command) {
+  struct Task {
+    const std::function<int()>* command;
+    int code = 1;
+  } task{&command};
+  pthread_attr_t attributes;
+  pthread_attr_init(&attributes);
+  pthread_attr_setstacksize(&attributes, std::size_t(512) << 20);
+  pthread_t thread;
+  auto body = [](void* p) -> void* {
+    auto* t = static_cast<Task*>(p);
+    t->code = run_guarded(*t->command);
+    return nullptr;
+  };
+  if (pthread_create(&thread, &attributes, body, &task) != 0) return run_guarded(command);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attributes);
+  return task.code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"weft: generalised linear mixed models (lme4 / glmmTMB numerics) with plugins", "weft"};
+  app.set_version_flag("--version", std::string("weft ") + WEFT_VERSION_STRING + " (plugin ABI " +
+                                        std::to_string(WEFT_ABI_VERSION) + ")");
+  app.require_subcommand(1);
+
+  weft::cli::FitArguments fit;
+  auto* fit_cmd = app.add_subcommand("fit", "Fit the model described by a YAML file");
+  fit_cmd->add_option("model", fit.config, "Model YAML file")->required();
+  fit_cmd->add_option("--data", fit.data, "Data CSV (overrides the YAML's data)");
+  fit_cmd->add_option("--format", fit.format, "text (lme4-style summary) or json (result document)");
+  fit_cmd->add_option("--output", fit.output, "Write the result to this file instead of stdout");
+  fit_cmd->add_option("--set", fit.set, "Override one YAML key: --set optimizer=bobyqa (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+
+  weft::cli::PredictArguments predict;
+  auto* predict_cmd = app.add_subcommand("predict", "Predict from a fitted result document on new data");
+  predict_cmd->add_option("result", predict.result, "Result JSON written by `weft fit --format json`")->required();
+  predict_cmd->add_option("--newdata", predict.newdata, "New data CSV")->required();
+  predict_cmd->add_option("--type", predict.type, "response (default) or link");
+  predict_cmd->add_flag("--population", predict.population, "Set the random effects to zero");
+  predict_cmd->add_option("--output", predict.output, "Write the CSV to this file instead of stdout");
+
+  std::vector<std::string> plugin_path;
+  auto* plugins_cmd = app.add_subcommand("plugins", "List every plugin found: kind, name, version, file");
+  plugins_cmd->add_option("--plugin-path", plugin_path, "Extra plugin directory (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::cerr << "error: " << one_line(e.what()) << " (see weft --help)" << std::endl;
+    return 2;
+  }
+
+  if (fit_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_fit(fit); });
+  if (predict_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_predict(predict); });
+  if (plugins_cmd->parsed()) return run_guarded([&] { return weft::cli::run_plugins(plugin_path); });
+  return 2;
+}

@@ -1,0 +1,34 @@
+#pragma once
+// The `weft` subcommands. Each returns the process exit code (0 ok, 2 bad input, 3 fitted but
+// not converged) and lets exceptions escape to main(), which turns them into one line.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace weft::cli {
+
+struct FitArguments {
+  std::string config;
+  std::optional<std::string> data;
+  std::string format = "text";
+  std::optional<std::string> output;
+  std::vector<std::string> set;
+};
+int run_fit(const FitArguments& args);
+
+struct PredictArguments {
+  std::string result;
+  std::string newdata;
+  std::string type = "response";
+  bool population = false;
+  std::optional<std::string> output;
+};
+int run_predict(const PredictArguments& args);
+
+int run_plugins(const std::vector<std::string>& plugin_path);
+
+// Writes `text` to `path` through a temporary file renamed into place, so a failed run
+// never leaves a half-written file; or to stdout when `path` is empty.
+void write_output(const std::optional<std::string>& path, const std::string& text);
+
+}  // namespace weft::cli

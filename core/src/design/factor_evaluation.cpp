@@ -1,0 +1,171 @@
+#include "design/factor_evaluation.hpp"
+
+#include "design/column_cells.hpp"
+#include "design/numeric_evaluation.hpp"
+#include "formula/r_number.hpp"
+
+#include <weft/errors.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string_view>
+#include <unordered_map>
+
+namespace weft::design {
+
+using data::CellKind;
+using formula::Node;
+using formula::NodeKind;
+
+const Node& factor_source(const Node& node) {
+  const Node* n = &formula::strip_parens(node);
+  while (n->is_call("factor") || n->is_call("as.factor")) n = &formula::strip_parens(n->child(0));
+  return *n;
+}
+
+bool is_factor_expression(const Node& node, const data::DataFrame& data) {
+  const Node& n = formula::strip_parens(node);
+  if (n.is_call("factor") || n.is_call("as.factor")) return true;
+  if (!n.is(NodeKind::Name)) return false;
+  const data::Column* column = data.find(n.text);
+  return column && has_text_cells(*column);
+}
+
+void check_factor_expression(const Node& node, const formula::FormulaSource& source) {
+  const Node& inner = factor_source(node);
+  if (!inner.is(NodeKind::Name)) check_numeric_expression(inner, source);
+}
+
+namespace {
+
+std::string level_label(double value, LevelSource source) {
+  if (source == LevelSource::Integer && value == std::floor(value) && std::fabs(value) <= 2147483647.0)
+    return formula::format_r_integer(static_cast<long long>(value));
+  return formula::format_r_number(value);
+}
+
+// Each row's factor value reduced to distinct labels: `label[row_index[r]]` is row r's level.
+struct RowLevels {
+  LevelSource source = LevelSource::Text;
+  std::vector<std::string> label;  // text: first-seen order; numbers: ascending value
+  std::vector<int> row_index;
+};
+
+// Text cells keyed by their text, once per column (no per-row allocation).
+void add_text_rows(const data::Column& column, const std::vector<std::size_t>& rows, RowLevels& out) {
+  std::unordered_map<std::string_view, int> index;
+  index.reserve(64);
+  for (std::size_t r : rows) {
+    const std::string& text = column.text[r];
+    auto [it, inserted] = index.try_emplace(std::string_view(text), int(out.label.size()));
+    if (inserted) out.label.push_back(text);
+    out.row_index[r] = it->second;
+  }
+}
+
+// Distinct numbers found with a hash (one lookup per row), then sorted; equal labels share a
+// level, as R's factor() matches values on their as.character() text.
+void add_number_rows(const std::vector<double>& values, const std::vector<std::size_t>& rows, RowLevels& out) {
+  std::unordered_map<double, int> index;  // 0.0 and -0.0 are one key, as in R
+  std::vector<double> distinct;
+  for (std::size_t r : rows) {
+    auto [it, inserted] = index.try_emplace(values[r], int(distinct.size()));
+    if (inserted) distinct.push_back(values[r]);
+    out.row_index[r] = it->second;
+  }
+  std::vector<int> order(distinct.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return distinct[std::size_t(a)] < distinct[std::size_t(b)]; });
+  std::vector<int> level_of_distinct(distinct.size());
+  const std::size_t first = out.label.size();
+  for (int d : order) {
+    std::string label = level_label(distinct[std::size_t(d)], out.source);
+    if (out.label.size() > first && out.label.back() == label) {
+      level_of_distinct[std::size_t(d)] = int(out.label.size()) - 1;
+      continue;
+    }
+    level_of_distinct[std::size_t(d)] = int(out.label.size());
+    out.label.push_back(std::move(label));
+  }
+  for (std::size_t r : rows) out.row_index[r] = level_of_distinct[std::size_t(out.row_index[r])];
+}
+
+// `forced`: the level source a fitted model used (new data), or none to decide from the data.
+RowLevels read_rows(const Node& node, const formula::FormulaSource& source, const data::DataFrame& data,
+                    const VariableSpec& spec, const LevelSource* forced) {
+  const std::size_t n = data.rows();
+  RowLevels out;
+  out.row_index.assign(n, -1);
+  const Node& inner = factor_source(node);
+  if (!inner.is(NodeKind::Name)) {
+    out.source = LevelSource::Double;
+    std::vector<std::size_t> all(n);
+    std::iota(all.begin(), all.end(), std::size_t(0));
+    add_number_rows(evaluate_numeric(inner, source, data, spec.role), all, out);
+    return out;
+  }
+  const data::Column& column = data.require(inner.text, "used as " + spec.role);
+  const bool text = forced ? *forced == LevelSource::Text : has_text_cells(column);
+  out.source = forced ? *forced : text ? LevelSource::Text : is_integer_column(column) ? LevelSource::Integer
+                                                                                         : LevelSource::Double;
+  std::vector<std::size_t> text_rows, number_rows;
+  for (std::size_t r = 0; r < n; ++r) {
+    const CellKind kind = column.kind[r];
+    if (kind == CellKind::Missing)
+      throw InputError(cell_location(data, column, r) + ": " + spec.label + " (" + spec.role + ") has " +
+                       describe_cell(column, r));
+    if (text || kind == CellKind::Text) {
+      text_rows.push_back(r);
+    } else if (kind == CellKind::Number) {
+      number_rows.push_back(r);
+    } else {  // NaN or Inf in a numeric column
+      throw InputError(cell_location(data, column, r) + ": expected a number, got " + describe_cell(column, r));
+    }
+  }
+  if (!number_rows.empty()) add_number_rows(column.number, number_rows, out);
+  if (!text_rows.empty()) add_text_rows(column, text_rows, out);
+  return out;
+}
+
+}  // namespace
+
+std::vector<int> learn_factor(const Node& node, const formula::FormulaSource& source, const data::DataFrame& data,
+                              VariableSpec& spec) {
+  RowLevels rows = read_rows(node, source, data, spec, nullptr);
+  // Numbers came out ascending; text is put in byte order (std::string compares bytes as unsigned).
+  std::vector<int> order(rows.label.size());
+  std::iota(order.begin(), order.end(), 0);
+  if (rows.source == LevelSource::Text)
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return rows.label[std::size_t(a)] < rows.label[std::size_t(b)]; });
+  std::vector<int> rank(order.size());
+  spec.levels.clear();
+  spec.levels.reserve(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    rank[std::size_t(order[i])] = int(i);
+    spec.levels.push_back(std::move(rows.label[std::size_t(order[i])]));
+  }
+  spec.kind = VariableKind::Factor;
+  spec.level_source = rows.source;
+  std::vector<int> codes(rows.row_index.size());
+  for (std::size_t r = 0; r < codes.size(); ++r) codes[r] = rank[std::size_t(rows.row_index[r])];
+  return codes;
+}
+
+std::vector<int> code_factor(const Node& node, const formula::FormulaSource& source, const data::DataFrame& data,
+                             const VariableSpec& spec) {
+  const RowLevels rows = read_rows(node, source, data, spec, &spec.level_source);
+  std::unordered_map<std::string_view, int> known;
+  known.reserve(spec.levels.size());
+  for (std::size_t i = 0; i < spec.levels.size(); ++i) known.emplace(spec.levels[i], int(i));
+  std::vector<int> level_of_label(rows.label.size(), -1);
+  for (std::size_t i = 0; i < rows.label.size(); ++i) {
+    const auto it = known.find(rows.label[i]);
+    if (it != known.end()) level_of_label[i] = it->second;
+  }
+  std::vector<int> codes(rows.row_index.size());
+  for (std::size_t r = 0; r < codes.size(); ++r) codes[r] = level_of_label[std::size_t(rows.row_index[r])];
+  return codes;
+}
+
+}  // namespace weft::design

@@ -1,0 +1,24 @@
+#pragma once
+// The levels of a random term's grouping factor on every row. One grouping variable: its own
+// levels. An interaction g1:g2 (and the nested b:a of (1 | a/b)): the combinations present,
+// ordered by the first variable's level, then the second's (lme4's %i%), labelled "x:y".
+#include "design/design_spec.hpp"
+#include "design/variable_values.hpp"
+
+#include <weft/model.hpp>
+
+#include <vector>
+
+namespace weft::design {
+
+// Training: fills spec.levels (and spec.level_codes for interactions) from the rows; returns
+// each row's level.
+std::vector<Index> learn_group_levels(RandomTermSpec& spec, const std::vector<VariableSpec>& variables,
+                                      const std::vector<VariableValues>& values, Index rows);
+
+// New data: each row's index in spec.levels, -1 where any grouping variable has an unseen
+// level or the combination never occurred in fitting.
+std::vector<Index> code_group_levels(const RandomTermSpec& spec, const std::vector<VariableValues>& values,
+                                     Index rows);
+
+}  // namespace weft::design

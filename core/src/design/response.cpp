@@ -1,0 +1,126 @@
+#include "design/response.hpp"
+
+#include "design/column_cells.hpp"
+#include "design/numeric_evaluation.hpp"
+#include "formula/deparse.hpp"
+#include "formula/r_number.hpp"
+
+#include <weft/errors.hpp>
+
+namespace weft::design {
+
+using formula::Node;
+
+namespace {
+
+constexpr const char* kRole = "response in the formula";
+
+enum class ResponseForm { Plain, Cbind, Proportion };
+
+ResponseForm form_of(const Node& lhs) {
+  const Node& n = formula::strip_parens(lhs);
+  if (n.is_call("cbind")) return ResponseForm::Cbind;
+  if (n.is_binary("/")) return ResponseForm::Proportion;
+  return ResponseForm::Plain;
+}
+
+std::string number(double v) { return formula::format_r_number(v); }
+
+Vector prior_weights(const data::DataFrame& data, const std::optional<std::string>& weights_column) {
+  const Index n = Index(data.rows());
+  if (!weights_column) return Vector::Ones(n);
+  const data::Column& column = data.require(*weights_column, "used as weights");
+  const std::vector<double> values = column_numbers(data, column);
+  for (std::size_t r = 0; r < values.size(); ++r)
+    if (values[r] < 0)
+      throw InputError(cell_location(data, column, r) + ": weights must be non-negative, got " + number(values[r]));
+  return Eigen::Map<const Vector>(values.data(), n);
+}
+
+}  // namespace
+
+void check_response_form(const Node& lhs, const formula::FormulaSource& source, bool binomial) {
+  const ResponseForm form = form_of(lhs);
+  const Node& n = formula::strip_parens(lhs);
+  if (form == ResponseForm::Cbind) {
+    if (!binomial)
+      formula::fail_at(source, "a cbind(successes, failures) response is only for the binomial family", n.begin);
+    check_numeric_expression(n.child(0), source);
+    check_numeric_expression(n.child(1), source);
+  } else if (form == ResponseForm::Proportion) {
+    if (!binomial)
+      formula::fail_at(source, "a proportion response (successes / trials) is only for the binomial family",
+                       n.operator_offset);
+    check_numeric_expression(n.lhs(), source);
+    check_numeric_expression(n.rhs(), source);
+  } else {
+    check_numeric_expression(lhs, source);
+  }
+}
+
+Response evaluate_response(const Node& lhs, const formula::FormulaSource& source, const data::DataFrame& data,
+                           const std::optional<std::string>& weights_column) {
+  const Index n = Index(data.rows());
+  const std::string label = formula::deparse(lhs);
+  const Node& inner = formula::strip_parens(lhs);
+  Response out;
+  switch (form_of(lhs)) {
+    case ResponseForm::Plain: {
+      const std::vector<double> y = evaluate_numeric(lhs, source, data, kRole);
+      out.y = Eigen::Map<const Vector>(y.data(), n);
+      out.weights = prior_weights(data, weights_column);
+      return out;
+    }
+    case ResponseForm::Cbind: {
+      const std::vector<double> s = evaluate_numeric(inner.child(0), source, data, kRole);
+      const std::vector<double> f = evaluate_numeric(inner.child(1), source, data, kRole);
+      // cbind(s, n - s): a negative failure count means successes exceed trials.
+      const Node& failures = formula::strip_parens(inner.child(1));
+      const bool trials_minus_successes =
+          failures.is_binary("-") && formula::deparse(failures.rhs()) == formula::deparse(inner.child(0));
+      const Vector prior = prior_weights(data, weights_column);
+      out.y.resize(n);
+      out.weights.resize(n);
+      for (Index r = 0; r < n; ++r) {
+        const double sr = s[std::size_t(r)], fr = f[std::size_t(r)];
+        const std::string where = data.where(std::size_t(r)) + ": response " + label + ": ";
+        if (sr < 0) throw InputError(where + "successes are negative (" + number(sr) + ")");
+        if (fr < 0) {
+          if (trials_minus_successes)
+            throw InputError(where + "successes (" + number(sr) + ") exceed trials (" + number(sr + fr) + ")");
+          throw InputError(where + "failures are negative (" + number(fr) + ")");
+        }
+        const double trials = sr + fr;
+        out.y(r) = trials == 0 ? 0.0 : sr / trials;  // R's binomial()$initialize
+        out.weights(r) = prior(r) * trials;
+      }
+      return out;
+    }
+    case ResponseForm::Proportion: {
+      const std::vector<double> s = evaluate_numeric(inner.lhs(), source, data, kRole);
+      const std::vector<double> t = evaluate_numeric(inner.rhs(), source, data, kRole);
+      out.y.resize(n);
+      out.weights.resize(n);
+      for (Index r = 0; r < n; ++r) {
+        const double sr = s[std::size_t(r)], tr = t[std::size_t(r)];
+        const std::string where = data.where(std::size_t(r)) + ": response " + label + ": ";
+        if (tr <= 0) throw InputError(where + "trials must be positive, got " + number(tr));
+        if (sr < 0) throw InputError(where + "successes are negative (" + number(sr) + ")");
+        if (sr > tr) throw InputError(where + "successes (" + number(sr) + ") exceed trials (" + number(tr) + ")");
+        out.y(r) = sr / tr;
+        out.weights(r) = tr;
+      }
+      if (weights_column) out.weights = prior_weights(data, weights_column);
+      return out;
+    }
+  }
+  return out;
+}
+
+Vector offset_column_values(const data::DataFrame& data, const std::string& column_name) {
+  const data::Column& column = data.require(column_name, "used as offset");
+  const std::vector<double> values = column_numbers(data, column);
+  return Eigen::Map<const Vector>(values.data(), Index(values.size()));
+}
+
+}  // namespace weft::design

@@ -1,0 +1,299 @@
+#include "fit/estimation.hpp"
+
+#include <weft/errors.hpp>
+
+#include "fit/covariance.hpp"
+#include "fit/finite_differences.hpp"
+#include "fit/glm_start.hpp"
+#include "fit/parameter_layout.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+namespace weft::fit {
+
+namespace {
+
+constexpr double kGradientStep = 1e-5;   // relative step of the optimiser's gradients
+constexpr double kHessianStep = 1e-4;    // relative step of the Hessian for SEs and checks
+constexpr double kSingularTolerance = 1e-4;  // lme4's isSingular(tol = 1e-4) on theta
+constexpr double kGradientTolerance = 2e-3;  // lme4's check.conv.grad tolerance
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::vector<Index> range(Index begin, Index count) {
+  std::vector<Index> out;
+  for (Index i = 0; i < count; ++i) out.push_back(begin + i);
+  return out;
+}
+
+std::vector<Index> complement(const std::vector<Index>& of, const std::vector<Index>& within) {
+  std::vector<Index> out;
+  for (Index i : within)
+    if (std::find(of.begin(), of.end(), i) == of.end()) out.push_back(i);
+  return out;
+}
+
+std::string format_number(double v, int precision = 4) {
+  std::ostringstream s;
+  s.precision(precision);
+  s << v;
+  return s.str();
+}
+
+// Each term's relative covariance factor T (k x k, lower triangular) from theta.
+Matrix term_factor(const RandomEffectTerm& term, const Vector& theta) {
+  Matrix T = Matrix::Zero(term.k(), term.k());
+  for (Index c = 0; c < term.k(); ++c)
+    for (Index r = c; r < term.k(); ++r) T(r, c) = theta(term.first_theta + term.theta_index(r, c));
+  return T;
+}
+
+RandomEffectSummary summarise_term(const RandomEffectTerm& term, const Vector& theta) {
+  const Matrix T = term_factor(term, theta);
+  const Matrix cov = T * T.transpose();
+  RandomEffectSummary s{term.group, term.columns, {}, Matrix(term.k(), term.k())};
+  for (Index c = 0; c < term.k(); ++c) s.sd.push_back(std::sqrt(cov(c, c)));
+  for (Index r = 0; r < term.k(); ++r)
+    for (Index c = 0; c < term.k(); ++c)
+      s.corr(r, c) = r == c ? 1.0 : (s.sd[r] > 0 && s.sd[c] > 0 ? cov(r, c) / (s.sd[r] * s.sd[c]) : kNaN);
+  return s;
+}
+
+ConditionalModes term_modes(const RandomEffectTerm& term, const Vector& b) {
+  ConditionalModes modes{term.group, term.columns, term.levels, Matrix(term.n_levels(), term.k())};
+  for (Index j = 0; j < term.n_levels(); ++j)
+    for (Index c = 0; c < term.k(); ++c) modes.values(j, c) = b(term.first_column + j * term.k() + c);
+  return modes;
+}
+
+// Stage 1 (lme4's nAGQ = 0): every parameter but beta, with beta in the inner problem.
+// Updates `start`; does nothing when the integrator cannot profile beta.
+void optimise_with_beta_inside(MarginalLikelihood& likelihood, const Optimizer& optimizer, const ParameterLayout& layout,
+                               const ModelMatrices& model, ModelParameters& start, FitResult& result) {
+  ModelParameters current = start;
+  if (!likelihood.deviance_with_beta_in_inner_problem(current) || !current.beta.allFinite()) return;
+  // The optimiser's coordinates: the layout's without the beta block.
+  const std::vector<Index> outer = complement(range(layout.beta_begin(), layout.p()), range(0, layout.size()));
+  if (outer.empty()) return;
+  const Vector full_start = layout.pack(start), full_lower = layout.lower(model), full_upper = layout.upper();
+  auto pick = [&](const Vector& full) {
+    Vector v(outer.size());
+    for (std::size_t i = 0; i < outer.size(); ++i) v(Index(i)) = full(outer[i]);
+    return v;
+  };
+  auto parameters_at = [&](const Vector& v) {
+    Vector full = full_start;
+    for (std::size_t i = 0; i < outer.size(); ++i) full(outer[i]) = v(Index(i));
+    ModelParameters at = layout.unpack(full);
+    at.beta = current.beta;
+    return at;
+  };
+  auto deviance = [&](const Vector& v) {
+    ModelParameters at = parameters_at(v);
+    const auto d = likelihood.deviance_with_beta_in_inner_problem(at);
+    if (d && std::isfinite(*d) && at.beta.allFinite()) current.beta = at.beta;  // warm start
+    return d ? *d : std::numeric_limits<double>::infinity();
+  };
+  FiniteDifferenceObjective objective(deviance, kGradientStep);
+  const OptimizerResult r = optimizer.minimize(objective, pick(full_start), pick(full_lower), pick(full_upper));
+  result.iterations += r.iterations;
+  result.function_evaluations += r.evaluations;
+  if (!r.x.allFinite() || !std::isfinite(r.value)) return;
+  ModelParameters at = parameters_at(r.x);
+  const auto d = likelihood.deviance_with_beta_in_inner_problem(at);
+  if (d && std::isfinite(*d) && at.beta.allFinite()) start = at;
+}
+
+// Everything `weft predict` needs, in the result document's "model" block.
+nlohmann::json model_block(const PreparedModel& pm, const ModelParameters& at, const FitResult& result) {
+  nlohmann::json params = nlohmann::json::object();
+  for (const auto& [name, value] : result.family_parameters) params[name] = value;
+  nlohmann::json ranef = nlohmann::json::array();
+  for (const auto& modes : result.ranef) {
+    nlohmann::json values = nlohmann::json::array();
+    for (Index j = 0; j < modes.values.rows(); ++j) {
+      nlohmann::json row = nlohmann::json::array();
+      for (Index c = 0; c < modes.values.cols(); ++c) row.push_back(modes.values(j, c));
+      values.push_back(row);
+    }
+    ranef.push_back({{"group", modes.group}, {"terms", modes.terms}, {"levels", modes.levels}, {"values", values}});
+  }
+  return {{"formula", pm.formula},
+          {"zi_formula", pm.zi_formula},
+          {"family", result.family},
+          {"link", result.link},
+          {"family_parameters", params},
+          {"beta", std::vector<double>(at.beta.data(), at.beta.data() + at.beta.size())},
+          {"beta_zi", std::vector<double>(at.beta_zi.data(), at.beta_zi.data() + at.beta_zi.size())},
+          {"ranef", ranef},
+          {"plugin_path", pm.plugin_path},
+          {"design", pm.built.description}};
+}
+
+}  // namespace
+
+FitResult estimate(const PreparedModel& pm) {
+  const auto started = std::chrono::steady_clock::now();
+  const ModelMatrices& model = pm.built.matrices;
+  const Family& family = *pm.family;
+  FitResult result;
+  result.family = family.name();
+  result.link = pm.link->name();
+  result.integrator = pm.integrator_name;
+  result.points = pm.integrator->points();
+  result.optimizer = pm.optimizer_name;
+  result.nobs = model.n();
+  result.formula = pm.formula;
+  result.zi_formula = pm.zi_formula;
+  result.response = pm.built.response;
+  result.data_name = pm.data_name;
+  result.warnings = pm.built.warnings;
+
+  std::unique_ptr<MarginalLikelihood> likelihood;
+  try {
+    likelihood = pm.integrator->bind(model, family, *pm.link);
+  } catch (const InputError& e) {
+    throw InputError(pm.config_name + ": integrator " + pm.integrator_name + ": " + e.what());
+  }
+  result.hessian = likelihood->hessian();
+  const ParameterLayout layout(model, family.parameters(), pm.fixed_family_parameters);
+
+  // Start: beta from the GLM, theta as lme4, family parameters at their start values.
+  ModelParameters start = layout.start(model);
+  start.beta = glm_start(model, family, *pm.link, start.family);
+  optimise_with_beta_inside(*likelihood, *pm.optimizer, layout, model, start, result);
+
+  // Stage 2: every parameter jointly, preconditioned by the curvature at the start.
+  auto deviance = [&](const Vector& x) { return likelihood->deviance(layout.unpack(x)); };
+  const Vector x0 = layout.pack(start);
+  const Vector scale = curvature_scales(deviance, x0, deviance(x0), difference_steps(x0, kHessianStep));
+  ScaledObjective objective(deviance, scale, kGradientStep);
+  const Vector lower = layout.lower(model), upper = layout.upper();
+  const OptimizerResult opt = pm.optimizer->minimize(objective, objective.to_scaled(x0), objective.to_scaled(lower),
+                                                     objective.to_scaled(upper));
+  result.iterations += opt.iterations;
+  result.function_evaluations += opt.evaluations;
+  const Vector x = objective.from_scaled(opt.x);
+  const ModelParameters at = layout.unpack(x);
+
+  // Derivatives at the optimum, then back to it so the modes are the optimum's.
+  const double f = deviance(x);
+  const SecondOrderDerivatives d = central_derivatives(deviance, x, f, difference_steps(x, kHessianStep));
+  deviance(x);
+
+  // Standard errors: lme4 (expected) conditions on the family parameters, TMB on nothing.
+  const bool lme4_convention = result.hessian == "expected";
+  const std::vector<Index> all = range(0, layout.size());
+  const std::vector<Index> beta_idx = range(layout.beta_begin(), layout.p());
+  const std::vector<Index> family_idx = range(layout.family_begin(), layout.n_family_estimated());
+  const std::vector<Index> zi_idx = range(layout.zi_begin(), layout.p_zi());
+  std::vector<Index> beta_context = complement(beta_idx, all);
+  if (lme4_convention) beta_context = complement(family_idx, beta_context);
+  const Matrix cov_beta = covariance_block(d.hessian, beta_idx, beta_context);
+  const Matrix cov_zi = covariance_block(d.hessian, zi_idx, complement(zi_idx, all));
+  bool se_missing = (cov_beta.size() == 0 && layout.p() > 0) || (cov_zi.size() == 0 && layout.p_zi() > 0);
+
+  for (Index j = 0; j < layout.p(); ++j) {
+    result.fixef.emplace_back(model.fixef_names[j], at.beta(j));
+    result.se.emplace_back(model.fixef_names[j], cov_beta.size() ? std::sqrt(cov_beta(j, j)) : kNaN);
+  }
+  for (Index j = 0; j < layout.p_zi(); ++j) {
+    result.zi_fixef.emplace_back(model.zi_names[j], at.beta_zi(j));
+    result.zi_se.emplace_back(model.zi_names[j], cov_zi.size() ? std::sqrt(cov_zi(j, j)) : kNaN);
+  }
+  const auto& parameters = layout.family_parameters();
+  for (std::size_t k = 0; k < parameters.size(); ++k) result.family_parameters.emplace_back(parameters[k].name, at.family[k]);
+  for (Index e = 0; e < layout.n_family_estimated(); ++e) {
+    const std::size_t k = layout.estimated_family_parameter(e);
+    const Index i = layout.family_begin() + e;
+    const Matrix v = covariance_block(d.hessian, {i}, complement({i}, all));
+    double se = kNaN;
+    if (v.size()) {
+      const double v_x = std::sqrt(v(0, 0));
+      const double value = at.family[k];
+      switch (parameters[k].scale) {  // delta method back to the natural scale
+        case ParameterScale::Log: se = value * v_x; break;
+        case ParameterScale::Logit: se = value * (1 - value) * v_x; break;
+        case ParameterScale::Identity: se = v_x; break;
+      }
+    } else {
+      se_missing = true;
+    }
+    result.family_parameters_se.emplace_back(parameters[k].name, se);
+  }
+
+  // Variance components and conditional modes b = Lambda u.
+  result.theta = at.theta;
+  RelativeCovarianceFactor lambda(model.terms);
+  lambda.update(at.theta);
+  const Vector b = lambda.lambda() * likelihood->modes();
+  for (const auto& term : model.terms) {
+    result.random.push_back(summarise_term(term, at.theta));
+    result.ranef.push_back(term_modes(term, b));
+    bool seen = false;
+    for (const auto& g : result.ngroups) seen = seen || g.first == term.group;
+    if (!seen) result.ngroups.emplace_back(term.group, term.n_levels());
+  }
+
+  // Likelihood and information criteria: every estimated parameter counts.
+  result.deviance = f;
+  result.loglik = -0.5 * f;
+  result.n_parameters = layout.size();
+  result.aic = f + 2.0 * double(result.n_parameters);
+  result.bic = f + std::log(double(model.n())) * double(result.n_parameters);
+  result.df_resid = model.n() - result.n_parameters;
+
+  // Diagnostics as lme4 reports them.
+  const auto diagonal = model.theta_diagonal_mask();
+  bool singular = false;
+  for (Index i = 0; i < layout.n_theta(); ++i) singular = singular || (diagonal(i) && std::abs(at.theta(i)) < kSingularTolerance);
+  if (singular) result.warnings.push_back("boundary (singular) fit: see help('isSingular')");
+
+  std::vector<Index> free;  // parameters not held at a bound
+  for (Index i = 0; i < layout.size(); ++i)
+    if (!(x(i) - lower(i) < 1e-8 && d.gradient(i) > 0)) free.push_back(i);
+  Matrix H_free(free.size(), free.size());
+  Vector g_free(free.size());
+  for (std::size_t i = 0; i < free.size(); ++i) {
+    g_free(i) = d.gradient(free[i]);
+    for (std::size_t j = 0; j < free.size(); ++j) H_free(i, j) = d.hessian(free[i], free[j]);
+  }
+  bool gradient_ok = true;
+  Eigen::LLT<Matrix> llt(0.5 * (H_free + H_free.transpose()));
+  if (llt.info() == Eigen::Success) {
+    const Vector scaled = llt.matrixL().solve(g_free);
+    double worst = 0;
+    Index component = 0;
+    for (Index i = 0; i < scaled.size(); ++i) {
+      const double m = std::min(std::abs(scaled(i)), std::abs(g_free(i)));
+      if (m > worst) {
+        worst = m;
+        component = i;
+      }
+    }
+    if (worst > kGradientTolerance) {
+      gradient_ok = false;
+      result.warnings.push_back("Model failed to converge with max|grad| = " + format_number(worst) +
+                                " (tol = 0.002, component " + std::to_string(component + 1) + ")");
+    }
+  } else if (!singular) {
+    const int negative = negative_eigenvalues(H_free);
+    result.warnings.push_back(negative > 0 ? "Model failed to converge: degenerate Hessian with " +
+                                                 std::to_string(negative) + " negative eigenvalues"
+                                           : "Model is nearly unidentifiable: the Hessian is numerically singular");
+  }
+  if (se_missing) result.warnings.push_back("standard errors unavailable: the Hessian is not positive definite");
+
+  const bool budget_spent = opt.message.rfind("reached max_evaluations", 0) == 0;
+  result.converged = std::isfinite(f) && !budget_spent && (opt.converged || gradient_ok) && gradient_ok;
+  if (!opt.converged) result.warnings.push_back("optimizer (" + pm.optimizer_name + "): " + opt.message);
+
+  result.model = model_block(pm, at, result);
+  result.time_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace weft::fit

@@ -1,0 +1,54 @@
+#pragma once
+// Everything a fit produces; report/ turns it into JSON and the text summary.
+#include <weft/model.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace weft::fit {
+
+using NamedValues = std::vector<std::pair<std::string, double>>;
+
+// One random-effects term's covariance summary (lme4's VarCorr for that term).
+struct RandomEffectSummary {
+  std::string group;
+  std::vector<std::string> terms;
+  std::vector<double> sd;
+  Matrix corr;  // NaN where undefined (a zero SD)
+};
+
+// Conditional modes b = Lambda u of one term, one row per level.
+struct ConditionalModes {
+  std::string group;
+  std::vector<std::string> terms;
+  std::vector<std::string> levels;
+  Matrix values;  // levels x terms
+};
+
+struct FitResult {
+  bool converged = false;
+  std::vector<std::string> warnings;
+  std::string family, link;
+  NamedValues family_parameters;     // every family parameter (fixed or estimated)
+  NamedValues family_parameters_se;  // the estimated ones
+  std::string integrator, hessian;
+  int points = 1;
+  std::string optimizer;
+  int iterations = 0, function_evaluations = 0;
+  Index nobs = 0;
+  std::vector<std::pair<std::string, Index>> ngroups;
+  NamedValues fixef, se, zi_fixef, zi_se;
+  std::vector<RandomEffectSummary> random;
+  std::vector<ConditionalModes> ranef;
+  Vector theta;
+  double loglik = 0, aic = 0, bic = 0, deviance = 0;
+  Index n_parameters = 0, df_resid = 0;
+  std::string formula, zi_formula, response, data_name;
+  nlohmann::json model;  // what predict needs
+  double time_seconds = 0;
+};
+
+}  // namespace weft::fit

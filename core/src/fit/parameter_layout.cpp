@@ -1,0 +1,81 @@
+#include "fit/parameter_layout.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace weft::fit {
+
+double to_optimizer_scale(ParameterScale scale, double value) {
+  switch (scale) {
+    case ParameterScale::Log: return std::log(value);
+    case ParameterScale::Logit: return std::log(value / (1.0 - value));
+    case ParameterScale::Identity: break;
+  }
+  return value;
+}
+
+double from_optimizer_scale(ParameterScale scale, double x) {
+  switch (scale) {
+    case ParameterScale::Log: return std::exp(x);
+    case ParameterScale::Logit: return 1.0 / (1.0 + std::exp(-x));
+    case ParameterScale::Identity: break;
+  }
+  return x;
+}
+
+ParameterLayout::ParameterLayout(const ModelMatrices& model, std::vector<FamilyParameterInfo> family_parameters,
+                                 std::vector<std::optional<double>> fixed)
+    : n_theta_(model.n_theta()), p_(model.p()), p_zi_(model.X_zi.cols()),
+      family_parameters_(std::move(family_parameters)), fixed_(std::move(fixed)) {
+  fixed_.resize(family_parameters_.size());
+  for (std::size_t k = 0; k < family_parameters_.size(); ++k)
+    if (!fixed_[k]) estimated_.push_back(k);
+}
+
+ModelParameters ParameterLayout::unpack(const Vector& x) const {
+  ModelParameters out;
+  out.theta = x.segment(theta_begin(), n_theta_);
+  out.beta = x.segment(beta_begin(), p_);
+  out.family.resize(family_parameters_.size());
+  for (std::size_t k = 0; k < family_parameters_.size(); ++k)
+    if (fixed_[k]) out.family[k] = *fixed_[k];
+  for (Index e = 0; e < n_family_estimated(); ++e) {
+    const std::size_t k = estimated_[e];
+    out.family[k] = from_optimizer_scale(family_parameters_[k].scale, x(family_begin() + e));
+  }
+  out.beta_zi = x.segment(zi_begin(), p_zi_);
+  return out;
+}
+
+Vector ParameterLayout::pack(const ModelParameters& at) const {
+  Vector x(size());
+  x.segment(theta_begin(), n_theta_) = at.theta;
+  x.segment(beta_begin(), p_) = at.beta;
+  for (Index e = 0; e < n_family_estimated(); ++e) {
+    const std::size_t k = estimated_[e];
+    x(family_begin() + e) = to_optimizer_scale(family_parameters_[k].scale, at.family[k]);
+  }
+  x.segment(zi_begin(), p_zi_) = at.beta_zi;
+  return x;
+}
+
+ModelParameters ParameterLayout::start(const ModelMatrices& model) const {
+  ModelParameters at;
+  at.theta = model.theta_start();
+  at.beta = Vector::Zero(p_);
+  at.family.resize(family_parameters_.size());
+  for (std::size_t k = 0; k < family_parameters_.size(); ++k)
+    at.family[k] = fixed_[k] ? *fixed_[k] : family_parameters_[k].start;
+  at.beta_zi = Vector::Zero(p_zi_);
+  return at;
+}
+
+Vector ParameterLayout::lower(const ModelMatrices& model) const {
+  Vector lo = Vector::Constant(size(), -std::numeric_limits<double>::infinity());
+  lo.segment(theta_begin(), n_theta_) = model.theta_lower();
+  return lo;
+}
+
+Vector ParameterLayout::upper() const { return Vector::Constant(size(), std::numeric_limits<double>::infinity()); }
+
+}  // namespace weft::fit

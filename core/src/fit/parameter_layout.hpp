@@ -1,0 +1,51 @@
+#pragma once
+// The optimiser's vector x = [theta | beta | family parameters (transformed) | beta_zi] and
+// its map to and from ModelParameters. Family parameters are optimised on their scale (log
+// for theta, phi, shape, ...), as glmmTMB does; fixed ones are held out of x.
+#include <weft/family.hpp>
+#include <weft/integrator.hpp>
+
+#include <optional>
+#include <vector>
+
+namespace weft::fit {
+
+class ParameterLayout {
+ public:
+  // `fixed[k]` holds the value of family parameter k when it is fixed in the YAML.
+  ParameterLayout(const ModelMatrices& model, std::vector<FamilyParameterInfo> family_parameters,
+                  std::vector<std::optional<double>> fixed);
+
+  Index size() const { return n_theta_ + p_ + Index(estimated_.size()) + p_zi_; }
+  Index theta_begin() const { return 0; }
+  Index n_theta() const { return n_theta_; }
+  Index beta_begin() const { return n_theta_; }
+  Index p() const { return p_; }
+  Index family_begin() const { return n_theta_ + p_; }
+  Index n_family_estimated() const { return Index(estimated_.size()); }
+  Index zi_begin() const { return family_begin() + n_family_estimated(); }
+  Index p_zi() const { return p_zi_; }
+  // Index into Family::parameters() of the k-th estimated family parameter.
+  std::size_t estimated_family_parameter(Index k) const { return estimated_[k]; }
+  const std::vector<FamilyParameterInfo>& family_parameters() const { return family_parameters_; }
+  bool family_parameter_fixed(std::size_t k) const { return fixed_[k].has_value(); }
+
+  ModelParameters unpack(const Vector& x) const;
+  Vector pack(const ModelParameters& parameters) const;
+  // Start: theta as lme4, family parameters at their fixed value or start value.
+  ModelParameters start(const ModelMatrices& model) const;
+  Vector lower(const ModelMatrices& model) const;
+  Vector upper() const;
+
+ private:
+  Index n_theta_, p_, p_zi_;
+  std::vector<FamilyParameterInfo> family_parameters_;
+  std::vector<std::optional<double>> fixed_;
+  std::vector<std::size_t> estimated_;
+};
+
+// Natural scale <-> optimisation scale of one family parameter.
+double to_optimizer_scale(ParameterScale scale, double value);
+double from_optimizer_scale(ParameterScale scale, double x);
+
+}  // namespace weft::fit

@@ -1,0 +1,125 @@
+#include "fit/prepared_model.hpp"
+
+#include <weft/errors.hpp>
+#include <weft/spelling.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace weft::fit {
+
+namespace {
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// Rejects option keys a plugin does not take, then lets it read the rest.
+template <class Plugin>
+void configure(Plugin& plugin, const config::ComponentSpec& spec, const std::string& config_name,
+               const std::string& section) {
+  const auto allowed = plugin.option_names();
+  for (const auto& [key, value] : spec.options)
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+      throw InputError(config_name + ": " + section + "." + key + ": " + section + " '" + spec.name +
+                       "' has no option '" + key + "'" + did_you_mean(key, allowed) +
+                       (allowed.empty() ? "; it takes none" : "; it takes: " + join(allowed)));
+  plugin.configure(Options(config_name, section, spec.options));
+}
+
+// Family parameters given in the family map are fixed; each must be a valid value.
+std::vector<std::optional<double>> fixed_family_parameters(const Family& family, const config::ComponentSpec& spec,
+                                                           const std::string& config_name) {
+  const auto parameters = family.parameters();
+  std::vector<std::string> names;
+  for (const auto& p : parameters) names.push_back(p.name);
+  for (const auto& [key, value] : spec.options)
+    if (std::find(names.begin(), names.end(), key) == names.end())
+      throw InputError(config_name + ": family." + key + ": family '" + spec.name + "' has no parameter '" + key + "'" +
+                       did_you_mean(key, names) + (names.empty() ? "; it has none" : "; it has: " + join(names)));
+  const Options options(config_name, "family", spec.options);
+  std::vector<std::optional<double>> fixed(parameters.size());
+  for (std::size_t k = 0; k < parameters.size(); ++k) {
+    if (!options.has(parameters[k].name)) continue;
+    switch (parameters[k].scale) {
+      case ParameterScale::Log:
+        fixed[k] = options.number(parameters[k].name, 1.0, 0.0, HUGE_VAL, "a positive number");
+        if (*fixed[k] <= 0) options.fail(parameters[k].name, "expected a positive number, got '" + *options.text(parameters[k].name) + "'");
+        break;
+      case ParameterScale::Logit:
+        fixed[k] = options.number(parameters[k].name, 0.5, 0.0, 1.0, "a number between 0 and 1 (exclusive)");
+        if (*fixed[k] <= 0 || *fixed[k] >= 1) options.fail(parameters[k].name, "expected a number between 0 and 1 (exclusive), got '" + *options.text(parameters[k].name) + "'");
+        break;
+      case ParameterScale::Identity:
+        fixed[k] = options.number(parameters[k].name, 0.0);
+        break;
+    }
+  }
+  return fixed;
+}
+
+std::unique_ptr<Link> choose_link(const Family& family, const std::optional<std::string>& requested,
+                                  registry::PluginRegistry& registry, const std::string& config_name) {
+  const std::string name = requested.value_or(family.default_link());
+  const auto accepted = family.links();
+  if (std::find(accepted.begin(), accepted.end(), name) == accepted.end()) {
+    const bool known = make_builtin_link(name) != nullptr || !registry.names("link").empty();
+    throw InputError(config_name + ": link: " +
+                     (known ? "family '" + family.name() + "' does not take the link '" + name + "'"
+                            : "unknown link '" + name + "'") +
+                     did_you_mean(name, accepted) + "; it takes: " + join(accepted));
+  }
+  if (auto builtin = make_builtin_link(name)) return builtin;
+  return registry.create_link(name, config_name + ": link");
+}
+
+}  // namespace
+
+PreparedModel prepare_model(const config::ModelSpec& spec, const data::DataFrame& data,
+                            registry::PluginRegistry& registry) {
+  const std::string& cfg = spec.config_name;
+  PreparedModel m;
+  m.config_name = cfg;
+  m.data_name = spec.data_name;
+  m.formula = spec.formula;
+  m.zi_formula = spec.zi_formula.value_or("");
+  for (const auto& d : spec.plugin_path) m.plugin_path.push_back(d.string());
+
+  m.family = registry.create_family(spec.family.name, cfg + ": family");
+  m.fixed_family_parameters = fixed_family_parameters(*m.family, spec.family, cfg);
+  m.link = choose_link(*m.family, spec.link, registry, cfg);
+  m.integrator = registry.create_integrator(spec.integrator.name, cfg + ": integrator");
+  configure(*m.integrator, spec.integrator, cfg, "integrator");
+  m.integrator_name = spec.integrator.name;
+  m.optimizer = registry.create_optimizer(spec.optimizer.name, cfg + ": optimizer");
+  configure(*m.optimizer, spec.optimizer, cfg, "optimizer");
+  m.optimizer_name = spec.optimizer.name;
+
+  if (spec.zi_formula && !m.family->uses_zero_model())
+    throw InputError(cfg + ": zi: family '" + m.family->name() +
+                     "' has no zero-inflation or hurdle part; use zip, zinb2, hurdle_poisson or hurdle_nb2, or remove zi");
+
+  design::ModelRequest request;
+  request.formula = spec.formula;
+  request.zi_formula = spec.zi_formula;
+  request.groups = spec.groups;
+  request.weights = spec.weights;
+  request.offset = spec.offset;
+  request.binomial_response = m.family->support() == Support::Binomial;
+  request.zero_model = m.family->uses_zero_model();
+  request.config_name = cfg;
+  m.built = design::build_model(request, data);
+
+  const ModelMatrices& mm = m.built.matrices;
+  if (mm.terms.empty())
+    throw InputError(cfg + ": formula: no random-effects terms such as (1 | group); weft fits mixed models "
+                           "(add a random term or a `groups:` key)");
+  const Observations obs{{mm.y.data(), std::size_t(mm.n())}, {mm.weights.data(), std::size_t(mm.n())}};
+  if (auto problem = m.family->check_response(obs))
+    throw InputError(data.where(problem->row) + ": response " + m.built.response + ": " + problem->reason);
+  return m;
+}
+
+}  // namespace weft::fit

@@ -1,0 +1,38 @@
+#pragma once
+// A model ready to estimate: its plugins chosen and configured, its matrices built.
+#include <weft/family.hpp>
+#include <weft/integrator.hpp>
+#include <weft/link.hpp>
+#include <weft/optimizer.hpp>
+
+#include "config/model_spec.hpp"
+#include "data/data_frame.hpp"
+#include "design/model_builder.hpp"
+#include "registry/plugin_registry.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace weft::fit {
+
+struct PreparedModel {
+  std::unique_ptr<Family> family;
+  std::unique_ptr<Link> link;
+  std::unique_ptr<Integrator> integrator;
+  std::unique_ptr<Optimizer> optimizer;
+  std::vector<std::optional<double>> fixed_family_parameters;  // per Family::parameters()
+  design::BuiltModel built;
+  std::string integrator_name, optimizer_name;
+  std::string config_name, data_name, formula, zi_formula;
+  std::vector<std::string> plugin_path;  // extra plugin folders, for predict
+};
+
+// Chooses and configures the plugins named in `spec`, validates family parameters and link,
+// builds the design from `data` and checks the response against the family. Every problem
+// is an InputError naming the config or data file and the key, column or row.
+PreparedModel prepare_model(const config::ModelSpec& spec, const data::DataFrame& data,
+                            registry::PluginRegistry& registry);
+
+}  // namespace weft::fit

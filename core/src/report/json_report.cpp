@@ -1,0 +1,98 @@
+#include "report/json_report.hpp"
+
+#include <weft/version.hpp>
+
+#include <cmath>
+
+namespace weft::report {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+// null for NaN/inf: strict JSON has no such numbers.
+ordered_json number(double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr); }
+
+ordered_json named(const fit::NamedValues& values) {
+  ordered_json out = ordered_json::object();
+  for (const auto& [name, value] : values) out[name] = number(value);
+  return out;
+}
+
+ordered_json matrix_rows(const Matrix& m) {
+  ordered_json rows = ordered_json::array();
+  for (Index r = 0; r < m.rows(); ++r) {
+    ordered_json row = ordered_json::array();
+    for (Index c = 0; c < m.cols(); ++c) row.push_back(number(m(r, c)));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+ordered_json mode_block(const fit::ConditionalModes& modes) {
+  return ordered_json{{"group", modes.group}, {"terms", modes.terms}, {"levels", modes.levels}, {"values", matrix_rows(modes.values)}};
+}
+
+// `ranef` keyed by group; lme4 splits (x || g) into several terms of one group, which are
+// merged here (same levels) so each group appears once.
+ordered_json ranef_by_group(const std::vector<fit::ConditionalModes>& ranef) {
+  ordered_json out = ordered_json::object();
+  for (const auto& modes : ranef) {
+    if (!out.contains(modes.group)) {
+      ordered_json block = mode_block(modes);
+      block.erase("group");
+      out[modes.group] = block;
+      continue;
+    }
+    auto& block = out[modes.group];
+    for (const auto& t : modes.terms) block["terms"].push_back(t);
+    for (Index j = 0; j < modes.values.rows() && j < Index(block["values"].size()); ++j)
+      for (Index c = 0; c < modes.values.cols(); ++c) block["values"][j].push_back(number(modes.values(j, c)));
+  }
+  return out;
+}
+
+}  // namespace
+
+ordered_json result_document(const fit::FitResult& r) {
+  ordered_json doc;
+  doc["weft_version"] = WEFT_VERSION_STRING;
+  doc["converged"] = r.converged;
+  doc["warnings"] = r.warnings;
+  doc["family"] = r.family;
+  doc["link"] = r.link;
+  doc["family_parameters"] = named(r.family_parameters);
+  doc["family_parameters_se"] = named(r.family_parameters_se);
+  doc["integrator"] = {{"name", r.integrator}, {"hessian", r.hessian}, {"points", r.points}};
+  doc["optimizer"] = {{"name", r.optimizer}, {"iterations", r.iterations}, {"function_evaluations", r.function_evaluations}};
+  doc["nobs"] = r.nobs;
+  ordered_json groups = ordered_json::object();
+  for (const auto& [g, n] : r.ngroups) groups[g] = n;
+  doc["ngroups"] = groups;
+  doc["fixef"] = named(r.fixef);
+  doc["se"] = named(r.se);
+  doc["zi_fixef"] = named(r.zi_fixef);
+  doc["zi_se"] = named(r.zi_se);
+  ordered_json random = ordered_json::array();
+  for (const auto& term : r.random) {
+    ordered_json sd = ordered_json::array();
+    for (double s : term.sd) sd.push_back(number(s));
+    random.push_back({{"group", term.group}, {"terms", term.terms}, {"sd", sd}, {"corr", matrix_rows(term.corr)}});
+  }
+  doc["random"] = random;
+  doc["loglik"] = number(r.loglik);
+  doc["aic"] = number(r.aic);
+  doc["bic"] = number(r.bic);
+  doc["deviance"] = number(r.deviance);
+  doc["df_resid"] = r.df_resid;
+  doc["ranef"] = ranef_by_group(r.ranef);
+  doc["model"] = r.model;
+  doc["time_seconds"] = r.time_seconds;
+  return doc;
+}
+
+std::string dump(const ordered_json& document) {
+  return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace weft::report

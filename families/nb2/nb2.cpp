@@ -1,0 +1,34 @@
+// Negative binomial with quadratic variance (NB2): var = mu + mu^2 / theta. With theta fixed
+// (`family: {name: nb2, theta: 2}`) this is lme4's negative.binomial(theta); estimated, lme4's
+// glmer.nb (hessian: expected) or glmmTMB's nbinom2 (hessian: observed).
+#include <weft/autodiff_family.hpp>
+#include <weft/count_distributions.hpp>
+#include <weft/plugin.hpp>
+#include <weft/response_checks.hpp>
+
+namespace {
+
+struct NegativeBinomial2Density {
+  static constexpr const char* name = "nb2";
+  static constexpr weft::Support support = weft::Support::Counts;
+  static constexpr const char* default_link = "log";
+  static std::vector<std::string> links() { return {"log", "identity"}; }
+  static std::vector<weft::FamilyParameterInfo> parameters() {
+    return {{"theta", weft::ParameterScale::Log, 1.0}};  // glmmTMB's start: log theta = 0
+  }
+
+  template <class T>
+  static T log_density(double y, double w, const T& mu, const T* params) {
+    return w * weft::counts::log_nb2(y, mu, params[0]);
+  }
+  static double variance(double mu, const double* params) { return mu + mu * mu / params[0]; }
+  static std::optional<std::string> check(double y, double w) {
+    if (!(w >= 0)) return "weights must be non-negative";
+    return weft::check_count(y);
+  }
+  static double initial_mean(double y, double) { return y + 0.1; }
+};
+
+}  // namespace
+
+WEFT_FAMILY_PLUGIN(weft::AutoDiffFamily<NegativeBinomial2Density>, "nb2", "1.0.0")

@@ -1,0 +1,47 @@
+// The Poisson family: log p = w (y log mu - mu - log y!), normalising constant included.
+#include <weft/autodiff_family.hpp>
+#include <weft/plugin.hpp>
+#include <weft/response_checks.hpp>
+#include <weft/response_checks.hpp>
+
+#include <cmath>
+#include <optional>
+
+namespace {
+
+struct PoissonDensity {
+  static constexpr const char* name = "poisson";
+  static constexpr weft::Support support = weft::Support::Counts;
+  static constexpr const char* default_link = "log";
+  static std::vector<std::string> links() { return {"log", "identity"}; }
+  static std::vector<weft::FamilyParameterInfo> parameters() { return {}; }
+
+  template <class T>
+  static T log_density(double y, double w, const T& mu, const T*) {
+    using std::log;
+    T l = -mu - std::lgamma(y + 1.0);
+    if (y > 0) l += y * log(mu);
+    return w * l;
+  }
+
+  static void derivatives(double y, double w, double mu, const double*, double& l, double& l_mu,
+                          double& l_mumu) {
+    l = w * ((y > 0 ? y * std::log(mu) : 0.0) - mu - std::lgamma(y + 1.0));
+    l_mu = w * (y / mu - 1.0);
+    l_mumu = -w * y / (mu * mu);
+  }
+
+  static double variance(double mu, const double*) { return mu; }
+
+  static std::optional<std::string> check(double y, double w) {
+    if (!(w >= 0)) return "weights must be non-negative";
+    return weft::check_count(y);
+  }
+
+  // R's poisson()$initialize: mustart = y + 0.1.
+  static double initial_mean(double y, double) { return y + 0.1; }
+};
+
+}  // namespace
+
+WEFT_FAMILY_PLUGIN(weft::AutoDiffFamily<PoissonDensity>, "poisson", "1.0.0")

@@ -1,0 +1,128 @@
+// L-BFGS-B (Byrd, Lu, Nocedal & Zhu 1995) on LBFGSpp's LBFGSBSolver: the default optimiser.
+// Bounds carry lme4's constraints (theta diagonal >= 0). LBFGSpp signals a line search that
+// cannot progress by throwing; that usually means the optimum is reached to the precision
+// of the objective, so the solver restarts from the best point with a fresh memory, and the
+// result is "converged" only when the projected gradient test passes.
+#include <weft/optimizer.hpp>
+#include <weft/plugin.hpp>
+
+#include <LBFGSB.h>
+
+#include <cmath>
+#include <limits>
+
+namespace {
+
+using weft::Objective;
+using weft::OptimizerResult;
+using Eigen::VectorXd;
+
+struct EvaluationBudgetSpent {};
+
+// Adapts an Objective to LBFGSpp's functor, remembering the best point and counting calls.
+class CountingFunction {
+ public:
+  CountingFunction(Objective& objective, long budget) : objective_(objective), budget_(budget) {}
+  double operator()(const VectorXd& x, VectorXd& gradient) {
+    if (evaluations_ >= budget_) throw EvaluationBudgetSpent{};
+    ++evaluations_;
+    double f = objective_.value_and_gradient(x, gradient);
+    if (!std::isfinite(f) || !gradient.allFinite()) {
+      f = std::numeric_limits<double>::max() / 4;  // LBFGSpp cannot take inf: a wall
+      gradient.setZero();
+    } else if (f < best_value_) {
+      best_value_ = f;
+      best_x_ = x;
+      best_gradient_ = gradient;
+    }
+    return f;
+  }
+  int evaluations() const { return int(evaluations_); }
+  double best_value() const { return best_value_; }
+  const VectorXd& best_x() const { return best_x_; }
+  const VectorXd& best_gradient() const { return best_gradient_; }
+
+ private:
+  Objective& objective_;
+  long budget_;
+  long evaluations_ = 0;
+  double best_value_ = std::numeric_limits<double>::infinity();
+  VectorXd best_x_, best_gradient_;
+};
+
+// The infinity norm of the gradient projected on the box (zero where a bound blocks it).
+double projected_gradient_norm(const VectorXd& x, const VectorXd& g, const VectorXd& lower, const VectorXd& upper) {
+  double norm = 0;
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    const double moved = std::min(std::max(x(i) - g(i), lower(i)), upper(i)) - x(i);
+    norm = std::max(norm, std::abs(moved));
+  }
+  return norm;
+}
+
+class Lbfgsb final : public weft::Optimizer {
+ public:
+  std::string name() const override { return "lbfgsb"; }
+  std::vector<std::string> option_names() const override {
+    return {"max_evaluations", "max_iterations", "tolerance"};
+  }
+  void configure(const weft::Options& options) override {
+    max_evaluations_ = options.integer("max_evaluations", max_evaluations_, 1, 100000000, "an integer >= 1");
+    max_iterations_ = options.integer("max_iterations", max_iterations_, 1, 100000000, "an integer >= 1");
+    tolerance_ = options.number("tolerance", tolerance_, 1e-300, 1e300, "a positive number");
+  }
+
+  OptimizerResult minimize(Objective& objective, const VectorXd& start, const VectorXd& lower,
+                           const VectorXd& upper) const override {
+    LBFGSpp::LBFGSBParam<double> param;
+    param.epsilon = tolerance_;
+    param.epsilon_rel = 0;
+    param.past = 1;
+    param.delta = 1e-15;
+    param.max_iterations = int(max_iterations_);
+    param.max_linesearch = 40;
+    CountingFunction f(objective, max_evaluations_);
+    OptimizerResult result;
+    VectorXd x = start.cwiseMax(lower).cwiseMin(upper);
+    constexpr int kRestarts = 3;
+    for (int attempt = 0; attempt <= kRestarts; ++attempt) {
+      LBFGSpp::LBFGSBSolver<double> solver(param);
+      double fx = 0;
+      try {
+        result.iterations += solver.minimize(f, x, fx, lower, upper);
+        result.message = "converged";
+        break;
+      } catch (const EvaluationBudgetSpent&) {
+        result.message = "reached max_evaluations (" + std::to_string(max_evaluations_) + ")";
+        break;
+      } catch (const std::exception& e) {
+        result.message = std::string("line search stopped: ") + e.what();
+        if (f.best_x().size() == 0) break;
+        x = f.best_x();
+      }
+    }
+    if (f.best_x().size() == 0) {
+      result.x = start;
+      result.value = std::numeric_limits<double>::infinity();
+      result.evaluations = f.evaluations();
+      result.message = "the objective was not finite at any point tried";
+      return result;
+    }
+    result.x = f.best_x();
+    result.value = f.best_value();
+    result.evaluations = f.evaluations();
+    const double pg = projected_gradient_norm(result.x, f.best_gradient(), lower, upper);
+    result.converged = pg <= std::max(tolerance_, 1e-3) && result.iterations < max_iterations_ &&
+                       result.message.rfind("reached max_evaluations", 0) != 0;
+    return result;
+  }
+
+ private:
+  long max_evaluations_ = 100000;
+  long max_iterations_ = 10000;
+  double tolerance_ = 1e-6;
+};
+
+}  // namespace
+
+WEFT_OPTIMIZER_PLUGIN(Lbfgsb, "lbfgsb", "1.0.0")

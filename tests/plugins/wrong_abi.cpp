@@ -1,0 +1,7 @@
+// A plugin built against a different (future) ABI: the registry must refuse it by number.
+#include <weft/plugin.hpp>
+
+extern "C" BOOST_SYMBOL_EXPORT const weft_plugin_info* weft_plugin() {
+  static const weft_plugin_info info{WEFT_PLUGIN_MAGIC, WEFT_ABI_VERSION + 41, "family", "future", "9.9.9", nullptr};
+  return &info;
+}
