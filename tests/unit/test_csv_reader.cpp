@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -457,6 +458,36 @@ TEST_CASE("bad CSV content is a one-line InputError naming the file and line (fu
   SUBCASE("UTF-16") {
     CHECK(error_for(std::string("\xff\xfe" "a\0,\0b\0", 8)) ==
           "data.csv: is not a text CSV file (it is UTF-16 encoded; save it as UTF-8)");
+  }
+}
+
+TEST_CASE("mangled CSVs give an InputError or a consistent frame, never anything else") {
+  const std::string seed = seed_table().render("\n", ',', false) + "\"a\"\"b\",\"c,d\",\"e\nf\",\"\",x\n";
+  const std::string alphabet = ",;\t\"\n\r x1.";
+  const TempDir dir;
+  std::mt19937 rng(11);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text = seed;
+    const int edits = 1 + int(rng() % 5);
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t at = rng() % (text.size() + 1);
+      if (rng() % 3 == 0 && at < text.size()) text.erase(at, 1 + rng() % 4);
+      else text.insert(at, 1, alphabet[rng() % alphabet.size()]);
+    }
+    CAPTURE(text);
+    try {
+      const DataFrame frame = read_csv(dir.write("data.csv", text), "data.csv");
+      REQUIRE(frame.rows() >= 2);
+      for (const Column& c : frame.columns) {
+        REQUIRE(c.text.size() == frame.rows());
+        REQUIRE(c.number.size() == frame.rows());
+      }
+      REQUIRE(std::is_sorted(frame.lines.begin(), frame.lines.end()));
+    } catch (const weft::InputError& e) {
+      const std::string message = e.what();
+      REQUIRE(message.rfind("data.csv: ", 0) == 0);
+      REQUIRE(message.find('\n') == std::string::npos);
+    }
   }
 }
 

@@ -519,6 +519,6 @@ TEST_CASE("newdata: malformed descriptions are input errors") {
   d["variables"][1]["levels"] = nlohmann::json::array();
   CHECK(error(d).find("variables[1].levels: a factor needs at least one level") != std::string::npos);
   d = b.description;
-  d["random"][1]["columns"]["terms"][0]["contrasts"] = "yes";
-  CHECK(error(d).find("random[1].columns.terms[0].contrasts: expected an array") != std::string::npos);
+  d["random"][1]["matrix"]["terms"][0]["contrasts"] = "yes";
+  CHECK(error(d).find("random[1].matrix.terms[0].contrasts: expected an array") != std::string::npos);
 }

@@ -182,6 +182,12 @@ TEST_CASE("formula: 20,000 nested parentheses parse to the same model") {
   for (int i = 0; i < 20000; ++i) calls += "log(";
   calls += "x" + close;
   CHECK(error_of("y ~ " + calls).find("nested too deeply") != std::string::npos);
+  // A sum is nested too: 3,000 terms are fine, more than kMaxNestingDepth are a clean error.
+  std::string sum = "y ~ x";
+  for (int i = 1; i < 3000; ++i) sum += " + x" + std::to_string(i % 7);
+  CHECK(fixed_terms(sum) == "int=1 [x] [x1] [x2] [x3] [x4] [x5] [x6] [x0]");
+  for (int i = 3000; i < kMaxNestingDepth + 10; ++i) sum += " + x";
+  CHECK(error_of(sum).find("nested too deeply (more than 4000 levels") != std::string::npos);
   std::string unbalanced = "y ~ " + open + "x" + std::string(19999, ')');
   CHECK(error_of(unbalanced).find("unbalanced parenthesis") != std::string::npos);
 }

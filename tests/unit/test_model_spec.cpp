@@ -444,8 +444,7 @@ TEST_CASE("wrong types say what was expected (fuzz *_wrong_type)") {
   }
   SUBCASE("lists of names") {
     CHECK(error_for(with_line("groups", "groups: [herd, [a]]")) ==
-          "config.yaml: groups: expected a column name or a list of column names, and each item "
-          "a single name, got a list (line 6)");
+          "config.yaml: groups: expected a single name for each item, got a list (line 6)");
     CHECK(contains(error_for(with_line("plugin_path", "plugin_path: {a: b}")),
                    "config.yaml: plugin_path: expected a directory or a list of directories, got a map"));
   }
@@ -546,7 +545,8 @@ TEST_CASE("--set key=value overrides the YAML before validation") {
     CHECK(error_with_set(kSeed, {"family=[a,\n"}) ==
           "config.yaml: --set family=[a,\\x0A: line 1: '[' is never closed with ']'");
     CHECK(error_with_set(kSeed, {"fam\tily=x"}) ==
-          "config.yaml: unknown key 'fam\\x09ily' in --set fam\\x09ily=x");
+          "config.yaml: unknown key 'fam\\x09ily' in --set fam\\x09ily=x (did you mean "
+          "'family'?)");
   }
   SUBCASE("wrong types from --set say so") {
     CHECK(error_with_set(kSeed, {"integrator=7"}) ==

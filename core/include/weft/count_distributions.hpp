@@ -15,6 +15,18 @@ using std::expm1;
 using std::log;
 using std::log1p;
 
+// log(Gamma(theta + y) / Gamma(theta)) for a count y: a sum of logs for small y, which keeps
+// its precision when theta is large (lgamma(theta + y) - lgamma(theta) would cancel).
+template <class T>
+T log_rising_factorial(const T& theta, double y) {
+  if (y < 64) {
+    T sum = theta * 0.0;  // a zero of type T (Jets of any depth)
+    for (double k = 0; k < y; ++k) sum += log(theta + k);
+    return sum;
+  }
+  return weft::lgamma(theta + y) - weft::lgamma(theta);
+}
+
 // log Poisson(y; mu) = y log mu - mu - log y!
 template <class T>
 T log_poisson(double y, const T& mu) {
@@ -25,11 +37,12 @@ T log_poisson(double y, const T& mu) {
 
 // log NB2(y; mu, theta), var = mu + mu^2 / theta (glmmTMB's nbinom2, R's dnbinom(size = theta, mu)):
 //   lgamma(y + theta) - lgamma(theta) - log y! + theta log(theta / (theta + mu)) + y log(mu / (theta + mu))
+// (theta log(theta / (theta + mu)) is written -theta log1p(mu / theta): no cancellation when
+// theta is large, where NB2 approaches the Poisson.)
 template <class T>
 T log_nb2(double y, const T& mu, const T& theta) {
-  const T log_theta_mu = log(theta + mu);
-  T l = weft::lgamma(theta + y) - weft::lgamma(theta) - std::lgamma(y + 1.0) + theta * (log(theta) - log_theta_mu);
-  if (y > 0) l += y * (log(mu) - log_theta_mu);
+  T l = log_rising_factorial(theta, y) - std::lgamma(y + 1.0) - theta * log1p(mu / theta);
+  if (y > 0) l += y * (log(mu) - log(theta + mu));
   return l;
 }
 

@@ -189,19 +189,22 @@ class PenalizedIrls {
         }
         f_new = evaluate(u_, params, eta_zi);
         if (f_new <= f + 1e-12 * std::abs(f)) {
-          improved = true;
+          improved = step > kStallStep;  // accepted only after many halvings: stalled
           break;
         }
       }
-      if (!improved) {  // no descent left: rounding level reached
-        u_ = u_old;
+      if (!improved) {
+        // No descent the line search can see. Near the mode that is rounding in f (e.g. NB2
+        // with a huge theta): trust the full Newton step. Far from it, stop where we were.
+        result.converged = decrement < kStallDecrement * std::max(1.0, std::abs(f));
+        u_ = result.converged ? Vector(u_old + du) : u_old;
         if (beta) {
-          *beta = beta_old;
+          *beta = result.converged ? Vector(beta_old + db) : beta_old;
           eta_fixed_ = model_.X * *beta + model_.offset;
         }
         f = evaluate(u_, params, eta_zi);
-        result.converged = decrement < 1e-8 * std::max(1.0, std::abs(f));
         if (!factorize()) return result;
+        factor_is_current = true;
         break;
       }
       f = f_new;
@@ -218,7 +221,10 @@ class PenalizedIrls {
 
   static constexpr int kMaxIterations = 200;
   static constexpr int kMaxHalvings = 40;
-  static constexpr double kStepTolerance = 1e-10;  // largest Newton step relative to |u|, |beta|
+  static constexpr double kStepTolerance = 1e-10;       // largest Newton step relative to |u|, |beta|
+  static constexpr double kStallDecrement = 1e-8;       // Newton decrement (relative to |f|) at which a
+                                                        // stalled line search means rounding, not trouble
+  static constexpr double kStallStep = 1e-4;            // a step halved below this makes no progress
 
   const ModelMatrices& model_;
   const Family& family_;

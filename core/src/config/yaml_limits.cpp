@@ -8,15 +8,15 @@ namespace weft::config {
 namespace {
 
 // A one-pass approximation of YAML's tokenizer: enough to know which characters are
-// indicators (brackets, quotes, aliases, flow entries) and which are text inside a plain
+// indicators (brackets, quotes, aliases) and which are text inside a plain
 // scalar such as the formula "cbind(a, n - a) ~ x * z". It errs on the side of counting.
 class YamlScan {
  public:
   YamlScan(std::string_view text, const std::string& source) : text_(text), source_(source) {}
   void run();
-  void require_closed() const;
 
  private:
+  void require_closed() const;
   enum class State { Plain, SingleQuoted, DoubleQuoted, Comment };
   // In block context (outside brackets): what the current run of characters is.
   enum class BlockToken { None, PlainScalar, Property };  // Property: &anchor, !tag, *alias

@@ -143,8 +143,8 @@ RandomTermSpec random_from_json(const json& j, const std::string& where, const s
       Reader::fail(where + ".group_variables", "variable " + std::to_string(v) + " is not a factor");
     r.group_variables.push_back(v);
   }
-  r.columns = matrix_from_json(Reader::member(j, where, "columns"), where + ".columns", variables);
-  if (r.columns.columns.empty()) Reader::fail(where + ".columns", "a random term needs at least one column");
+  r.matrix = matrix_from_json(Reader::member(j, where, "matrix"), where + ".matrix", variables);
+  if (r.matrix.columns.empty()) Reader::fail(where + ".matrix", "a random term needs at least one column");
   r.levels = Reader::texts(Reader::member(j, where, "levels"), where + ".levels");
   if (r.group_variables.size() > 1) {
     const json& codes = Reader::array(Reader::member(j, where, "level_codes"), where + ".level_codes");
@@ -184,7 +184,7 @@ json design_to_json(const DesignSpec& spec) {
   for (const auto& r : spec.random)
     random.push_back({{"group", r.group},
                       {"group_variables", r.group_variables},
-                      {"columns", matrix_to_json(r.columns)},
+                      {"matrix", matrix_to_json(r.matrix)},
                       {"levels", r.levels},
                       {"level_codes", r.level_codes}});
   return {{"design_version", kDesignVersion},

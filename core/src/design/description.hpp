@@ -13,7 +13,7 @@
 //             "columns": ["(Intercept)", "x", "fb"], "kept": [0, 1, 2]},
 //   "zi": null,
 //   "offsets": [], "offset_column": null,
-//   "random": [{"group": "g", "group_variables": [2], "columns": {<matrix as "fixed">},
+//   "random": [{"group": "g", "group_variables": [2], "matrix": {<as "fixed": the term's columns>},
 //               "levels": ["g1", "g2"], "level_codes": []}]
 // }
 #include "design/design_spec.hpp"

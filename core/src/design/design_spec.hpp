@@ -50,7 +50,7 @@ struct MatrixSpec {
 struct RandomTermSpec {
   std::string group;                     // "herd", "b:a"
   std::vector<int> group_variables;      // the interacted factors, first varies slowest
-  MatrixSpec columns;                    // model.matrix(~ lhs): the term's k columns
+  MatrixSpec matrix;                     // model.matrix(~ lhs): the term's k columns
   std::vector<std::string> levels;       // the grouping factor's levels ("a:b" for interactions)
   // For an interaction: each level's code in every group variable (so new rows can be matched
   // without splitting labels at ':'). Empty for one grouping variable.

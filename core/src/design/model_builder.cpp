@@ -109,9 +109,9 @@ BuiltModel build_model(const ModelRequest& request, const data::DataFrame& data)
     PendingRandomTerm term;
     term.spec.group = main.random[t].group.label;
     term.spec.group_variables = group_variables[t];
-    term.spec.columns = code_terms(main.random[t].lhs, lhs_variables[t], variables, data.source);
+    term.spec.matrix = code_terms(main.random[t].lhs, lhs_variables[t], variables, data.source);
     term.rows.level = learn_group_levels(term.spec, variables, values, n);
-    term.rows.values = build_model_matrix(term.spec.columns, variables, values, n);
+    term.rows.values = build_model_matrix(term.spec.matrix, variables, values, n);
     levels_per_term.push_back(Index(term.spec.levels.size()));
     pending.push_back(std::move(term));
   }
@@ -119,7 +119,7 @@ BuiltModel build_model(const ModelRequest& request, const data::DataFrame& data)
   for (std::size_t t : lme4_term_order(levels_per_term)) {
     RandomEffectTerm term;
     term.group = pending[t].spec.group;
-    term.columns = pending[t].spec.columns.columns;
+    term.columns = pending[t].spec.matrix.columns;
     term.levels = pending[t].spec.levels;
     m.terms.push_back(std::move(term));
     rows.push_back(std::move(pending[t].rows));

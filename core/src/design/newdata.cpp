@@ -77,7 +77,7 @@ NewDataDesign build_newdata(const nlohmann::json& description, const data::DataF
   for (int v : spec.offset_variables) out.offset += Eigen::Map<const Vector>(values[std::size_t(v)].numbers.data(), n);
   for (const auto& term : spec.random) {
     out.level.push_back(code_group_levels(term, values, n));
-    out.values.push_back(build_model_matrix(term.columns, spec.variables, values, n));
+    out.values.push_back(build_model_matrix(term.matrix, spec.variables, values, n));
   }
   return out;
 }

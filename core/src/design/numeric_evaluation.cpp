@@ -8,6 +8,7 @@
 #include <weft/errors.hpp>
 
 #include <cmath>
+#include <stdexcept>
 
 namespace weft::design {
 
@@ -106,7 +107,7 @@ class NumericEvaluator {
     else if (f == "exp") fn = [](double x) { return std::exp(x); };
     else if (f == "sqrt") fn = [](double x) { return std::sqrt(x); };
     else if (f == "abs") fn = [](double x) { return std::fabs(x); };
-    else throw InputError("internal: function " + f + "() cannot be evaluated as a number");
+    else throw std::logic_error("function " + f + "() passed the parser but has no numeric evaluation");
     for (double& x : v) x = fn(x);
     return v;
   }

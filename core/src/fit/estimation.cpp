@@ -251,10 +251,16 @@ FitResult estimate(const PreparedModel& pm) {
   bool singular = false;
   for (Index i = 0; i < layout.n_theta(); ++i) singular = singular || (diagonal(i) && std::abs(at.theta(i)) < kSingularTolerance);
   if (singular) result.warnings.push_back("boundary (singular) fit: see help('isSingular')");
+  for (Index e = 0; e < layout.n_family_estimated(); ++e)
+    if (std::abs(x(layout.family_begin() + e)) > ParameterLayout::kFamilyParameterBound - 1e-6)
+      result.warnings.push_back("family parameter " + parameters[layout.estimated_family_parameter(e)].name +
+                                " is at the limit of its range (" + format_number(at.family[layout.estimated_family_parameter(e)]) +
+                                "): the data do not identify it" +
+                                (result.family.find("nb2") != std::string::npos ? "; without overdispersion use a Poisson family" : ""));
 
   std::vector<Index> free;  // parameters not held at a bound
   for (Index i = 0; i < layout.size(); ++i)
-    if (!(x(i) - lower(i) < 1e-8 && d.gradient(i) > 0)) free.push_back(i);
+    if (!(x(i) - lower(i) < 1e-8 && d.gradient(i) > 0) && !(upper(i) - x(i) < 1e-8 && d.gradient(i) < 0)) free.push_back(i);
   Matrix H_free(free.size(), free.size());
   Vector g_free(free.size());
   for (std::size_t i = 0; i < free.size(); ++i) {

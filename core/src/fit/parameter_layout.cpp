@@ -73,9 +73,14 @@ ModelParameters ParameterLayout::start(const ModelMatrices& model) const {
 Vector ParameterLayout::lower(const ModelMatrices& model) const {
   Vector lo = Vector::Constant(size(), -std::numeric_limits<double>::infinity());
   lo.segment(theta_begin(), n_theta_) = model.theta_lower();
+  lo.segment(family_begin(), n_family_estimated()).setConstant(-kFamilyParameterBound);
   return lo;
 }
 
-Vector ParameterLayout::upper() const { return Vector::Constant(size(), std::numeric_limits<double>::infinity()); }
+Vector ParameterLayout::upper() const {
+  Vector hi = Vector::Constant(size(), std::numeric_limits<double>::infinity());
+  hi.segment(family_begin(), n_family_estimated()).setConstant(kFamilyParameterBound);
+  return hi;
+}
 
 }  // namespace weft::fit

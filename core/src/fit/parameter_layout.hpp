@@ -12,6 +12,11 @@ namespace weft::fit {
 
 class ParameterLayout {
  public:
+  // Family parameters stay within +-15 on their optimisation scale (theta in [3e-7, 3e6] on
+  // the log scale): where the likelihood keeps rising to a limit (NB2 without
+  // overdispersion: theta -> infinity) the optimiser stops at the bound and says so.
+  static constexpr double kFamilyParameterBound = 15.0;
+
   // `fixed[k]` holds the value of family parameter k when it is fixed in the YAML.
   ParameterLayout(const ModelMatrices& model, std::vector<FamilyParameterInfo> family_parameters,
                   std::vector<std::optional<double>> fixed);

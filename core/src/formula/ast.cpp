@@ -4,22 +4,6 @@
 
 namespace weft::formula {
 
-NodePtr Node::clone() const {
-  auto copy = std::make_unique<Node>();
-  copy->kind = kind;
-  copy->text = text;
-  copy->number = number;
-  copy->integer_literal = integer_literal;
-  copy->parens = parens;
-  copy->begin = begin;
-  copy->end = end;
-  copy->operator_offset = operator_offset;
-  copy->depth = depth;
-  copy->children.reserve(children.size());
-  for (const auto& c : children) copy->children.push_back(c->clone());
-  return copy;
-}
-
 const Node& strip_parens(const Node& node) {
   const Node* n = &node;
   while (n->is(NodeKind::Paren)) n = n->children[0].get();

@@ -37,8 +37,6 @@ struct Node {
   const Node& child(std::size_t i) const { return *children[i]; }
   const Node& lhs() const { return *children[0]; }
   const Node& rhs() const { return *children[1]; }
-
-  NodePtr clone() const;
 };
 
 // The node inside any parentheses: ((x)) -> x.

@@ -60,7 +60,9 @@ class Parser {
   };
 
   [[noreturn]] void too_deep(std::size_t offset) {
-    fail_at(source_, "formula is nested too deeply (more than " + std::to_string(kMaxNestingDepth) + " levels)",
+    fail_at(source_,
+            "formula is nested too deeply (more than " + std::to_string(kMaxNestingDepth) +
+                " levels of operators or function calls)",
             offset);
   }
 
