@@ -84,6 +84,7 @@ PreparedModel prepare_model(const config::ModelSpec& spec, const data::DataFrame
   m.config_name = cfg;
   m.data_name = spec.data_name;
   m.formula = spec.formula;
+  for (const auto& g : spec.groups) m.formula += " + (1 | " + g + ")";  // as lme4 would print it
   m.zi_formula = spec.zi_formula.value_or("");
   for (const auto& d : spec.plugin_path) m.plugin_path.push_back(d.string());
 
