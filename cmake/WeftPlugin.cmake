@@ -6,6 +6,9 @@ function(weft_add_plugin target)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES" ${ARGN})
   add_library(${target} MODULE ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE weft::sdk weft_warnings ${ARG_LIBRARIES})
+  if(OpenMP_CXX_FOUND)
+    target_link_libraries(${target} PRIVATE OpenMP::OpenMP_CXX)  # evaluate_in_parallel
+  endif()
   set_target_properties(${target} PROPERTIES
     PREFIX ""
     LIBRARY_OUTPUT_DIRECTORY "${WEFT_PLUGIN_BUILD_DIR}")

@@ -27,6 +27,9 @@ int run_predict(const PredictArguments& args);
 
 int run_plugins(const std::vector<std::string>& plugin_path);
 
+// Loads one family plugin file and checks it; 0 when every check passes, else an InputError.
+int run_check_family(const std::string& file);
+
 // Writes `text` to `path` through a temporary file renamed into place, so a failed run
 // never leaves a half-written file; or to stdout when `path` is empty.
 void write_output(const std::optional<std::string>& path, const std::string& text);

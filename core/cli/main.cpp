@@ -5,6 +5,7 @@
 // The command runs on a thread with a large stack so that deeply nested input (YAML,
 // formulas) meets the parsers' own limits, never the operating system's.
 #include <weft/errors.hpp>
+#include <weft/spelling.hpp>
 #include <weft/version.hpp>
 
 #include "commands.hpp"
@@ -12,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <pthread.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <iostream>
@@ -100,6 +102,22 @@ int main(int argc, char** argv) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 
+  std::string family_plugin;
+  auto* check_family_cmd = app.add_subcommand("check-family", "Check a family plugin: ABI, parameters, derivatives, normalisation");
+  check_family_cmd->add_option("plugin", family_plugin, "The plugin library file (.so)")->required();
+
+  // CLI11 reports an unknown command only as "a subcommand is required": name it instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> commands;
+    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) commands.push_back(sub->get_name());
+    if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+      std::string list;
+      for (const auto& c : commands) list += (list.empty() ? "" : ", ") + c;
+      std::cerr << "error: unknown command '" << one_line(argv[1]) << "'" << weft::did_you_mean(argv[1], commands)
+                << "; commands: " << list << " (see weft --help)" << std::endl;
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -111,5 +129,6 @@ int main(int argc, char** argv) {
   if (fit_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_fit(fit); });
   if (predict_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_predict(predict); });
   if (plugins_cmd->parsed()) return run_guarded([&] { return weft::cli::run_plugins(plugin_path); });
+  if (check_family_cmd->parsed()) return run_guarded([&] { return weft::cli::run_check_family(family_plugin); });
   return 2;
 }

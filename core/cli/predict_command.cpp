@@ -41,7 +41,7 @@ int run_predict(const PredictArguments& args) {
     for (const auto& p : result["model"]["plugin_path"])
       if (p.is_string()) plugin_path.emplace_back(p.get<std::string>());
   registry::PluginRegistry registry(plugin_path);
-  const data::DataFrame newdata = data::read_csv(args.newdata, args.newdata);
+  const data::DataFrame newdata = data::read_csv(args.newdata, args.newdata, 1);
   predict::PredictOptions options;
   options.link_scale = args.type == "link";
   options.population = args.population;

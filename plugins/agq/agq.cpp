@@ -81,8 +81,8 @@ class AgqLikelihood final : public MarginalLikelihood {
       }
       FamilyDerivatives out;
       out.log_density = {log_density.data(), std::size_t(n)};
-      family_.evaluate(obs, {{eta.data(), std::size_t(n)}, {eta_zi.data(), std::size_t(eta_zi.size())}}, link_,
-                       at.family, out);
+      evaluate_in_parallel(family_, obs, {{eta.data(), std::size_t(n)}, {eta_zi.data(), std::size_t(eta_zi.size())}},
+                           link_, at.family, out);
       Vector per_group = Vector::Zero(q);
       for (Index i = 0; i < n; ++i) per_group(group_of_row_[i]) += log_density(i);
       for (Index j = 0; j < q; ++j) {

@@ -21,6 +21,25 @@ class LaplaceLikelihood final : public MarginalLikelihood {
     return pirls_.solve(at.beta, at.family, zero_model_predictor(at)).deviance;
   }
 
+  bool has_gradient() const override { return true; }
+  bool deviance_gradient(const ModelParameters& at, double& deviance, ModelParameters& gradient) override {
+    pirls_.set_theta(at.theta);
+    const Vector eta_zi = zero_model_predictor(at);
+    const InnerSolution s = pirls_.solve(at.beta, at.family, eta_zi);
+    deviance = s.deviance;
+    if (!std::isfinite(deviance)) return false;
+    return pirls_.gradient(at.theta, at.family, eta_zi, gradient);
+  }
+
+  bool deviance_gradient_with_beta_in_inner_problem(ModelParameters& at, double& deviance,
+                                                   ModelParameters& gradient) override {
+    pirls_.set_theta(at.theta);
+    const Vector eta_zi = zero_model_predictor(at);
+    deviance = pirls_.solve_with_beta(at.beta, at.family, eta_zi).deviance;
+    if (!std::isfinite(deviance)) return false;
+    return pirls_.gradient(at.theta, at.family, eta_zi, gradient, true);
+  }
+
   std::optional<double> deviance_with_beta_in_inner_problem(ModelParameters& at) override {
     pirls_.set_theta(at.theta);
     return pirls_.solve_with_beta(at.beta, at.family, zero_model_predictor(at)).deviance;

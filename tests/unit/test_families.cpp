@@ -17,7 +17,7 @@ using namespace weft;
 
 struct DensityRow {
   std::string family;
-  double y, weight, mu, pi, theta, logp;
+  double y, weight, mu, pi, theta, logp, param2, param3;  // theta, param2, param3: the family parameters in order
 };
 
 std::vector<DensityRow> read_densities() {
@@ -28,11 +28,12 @@ std::vector<DensityRow> read_densities() {
   std::vector<DensityRow> rows;
   while (std::getline(in, line)) {
     std::stringstream s(line);
-    std::string cell[7];
+    std::string cell[9];
     for (auto& c : cell) std::getline(s, c, ',');
     auto num = [](const std::string& t) { return t.empty() ? NAN : std::stod(t); };
     std::string family = cell[0].substr(1, cell[0].size() - 2);
-    rows.push_back({family, num(cell[1]), num(cell[2]), num(cell[3]), num(cell[4]), num(cell[5]), num(cell[6])});
+    rows.push_back({family, num(cell[1]), num(cell[2]), num(cell[3]), num(cell[4]), num(cell[5]), num(cell[6]),
+                    num(cell[7]), num(cell[8])});
   }
   return rows;
 }
@@ -59,14 +60,15 @@ Point evaluate(const Family& family, const Link& link, double y, double w, doubl
 
 }  // namespace
 
-TEST_CASE("family log densities equal R's dbinom, dpois, dnbinom and glmmTMB's zero models") {
+TEST_CASE("family log densities equal R's dbinom, dpois, dnbinom, dgamma, dbeta, glmmTMB's zero models and zoib") {
   auto& registry = testing::build_tree_plugins();
   const links::ScalarLink<links::Identity> identity;
   std::map<std::string, int> checked;
   for (const auto& row : read_densities()) {
     auto family = registry.create_family(row.family, "test");
     std::vector<double> params;
-    if (!family->parameters().empty()) params.push_back(row.theta);
+    const double given[] = {row.theta, row.param2, row.param3};
+    for (std::size_t k = 0; k < family->parameters().size() && k < 3; ++k) params.push_back(given[k]);
     const Point p = evaluate(*family, identity, row.y, row.weight, row.mu, logit(row.pi > 0 ? row.pi : 1e-300), params);
     CAPTURE(row.family);
     CAPTURE(row.y);
@@ -74,7 +76,7 @@ TEST_CASE("family log densities equal R's dbinom, dpois, dnbinom and glmmTMB's z
     CHECK(p.l == doctest::Approx(row.logp).epsilon(1e-10));
     ++checked[row.family];
   }
-  CHECK(checked.size() == 7);
+  CHECK(checked.size() == 11);
 }
 
 TEST_CASE("family derivatives in eta agree with finite differences for every link") {
@@ -84,14 +86,23 @@ TEST_CASE("family derivatives in eta agree with finite differences for every lin
     auto family = registry.create_family(name, "test");
     std::vector<double> params;
     for (const auto& p : family->parameters()) params.push_back(p.scale == ParameterScale::Log ? 1.7 : 0.3);
-    const bool binomial = family->support() == Support::Binomial;
-    const std::vector<std::pair<double, double>> responses =
-        binomial ? std::vector<std::pair<double, double>>{{0.0, 1}, {1.0, 1}, {0.3, 10}} : std::vector<std::pair<double, double>>{{0, 1}, {1, 1}, {4, 2}};
+    using Responses = std::vector<std::pair<double, double>>;
+    Responses responses;
+    switch (family->support()) {
+      case Support::Binomial: responses = {{0.0, 1}, {1.0, 1}, {0.3, 10}}; break;
+      case Support::Counts: responses = {{0, 1}, {1, 1}, {4, 2}}; break;
+      case Support::PositiveReal: responses = {{0.2, 1}, {1, 1}, {4, 2}}; break;
+      case Support::UnitInterval: responses = {{0.05, 1}, {0.5, 1}, {0.9, 2}}; break;
+      case Support::ClosedUnitInterval: responses = {{0, 1}, {1, 1}, {0.05, 1}, {0.9, 2}}; break;
+      case Support::Real: responses = {{-1, 1}, {0.5, 1}, {3, 2}}; break;
+    }
+    const bool unit_mean = family->support() == Support::UnitInterval || family->support() == Support::ClosedUnitInterval;
     for (const auto& link_name : family->links()) {
       auto link = make_builtin_link(link_name);
       REQUIRE(link);
       for (double eta : etas) {
         if (link_name == "identity" || link_name == "inverse") eta = std::abs(eta) + 0.5;  // a valid mean
+        if (unit_mean && link_name == "identity") eta = 0.2 + 0.15 * std::abs(eta);
         for (auto [y, w] : responses) {
           CAPTURE(name);
           CAPTURE(link_name);
@@ -155,4 +166,28 @@ TEST_CASE("the mean on the response scale includes the zero part") {
   const double p0 = std::pow(2.0 / 5.0, 2.0);  // NB2(0; mu = 3, theta = 2)
   CHECK(registry.create_family("hurdle_nb2", "t")->mean(3.0, 0.25, theta) == doctest::Approx(0.75 * 3 / (1 - p0)));
   CHECK(registry.create_family("hurdle_poisson", "t")->mean(3.0, 0.25, {}) == doctest::Approx(0.75 * 3 / (1 - std::exp(-3.0))));
+  // zoib: (1 - zoi) mu + zoi coi; the other new families' mean is mu
+  const double zoib_params[] = {5.0, 0.2, 0.7};
+  CHECK(registry.create_family("zoib", "t")->mean(0.4, 0.0, zoib_params) == doctest::Approx(0.8 * 0.4 + 0.2 * 0.7));
+  const double one[] = {2.0};
+  for (const char* name : {"nb1", "gamma", "beta"}) CHECK(registry.create_family(name, "t")->mean(0.4, 0.0, one) == doctest::Approx(0.4));
+}
+
+TEST_CASE("the families of the SDK issue reject responses outside their support") {
+  auto& registry = testing::build_tree_plugins();
+  auto first_bad = [&](const char* name, std::vector<double> y) {
+    std::vector<double> w(y.size(), 1.0);
+    auto problem = registry.create_family(name, "t")->check_response({{y.data(), y.size()}, {w.data(), w.size()}});
+    return problem ? long(problem->row) : -1L;
+  };
+  CHECK(first_bad("nb1", {0, 3, -1}) == 2);
+  CHECK(first_bad("nb1", {0, 2.5}) == 1);
+  CHECK(first_bad("gamma", {0.1, 3, 0}) == 2);
+  CHECK(first_bad("gamma", {-2}) == 0);
+  CHECK(first_bad("beta", {0.2, 0.99, 1}) == 2);
+  CHECK(first_bad("beta", {0.0}) == 0);
+  CHECK(first_bad("zoib", {0, 1, 0.3}) == -1);
+  CHECK(first_bad("zoib", {0, 1.2}) == 1);
+  const double y[] = {0.5}, negative[] = {-1};
+  CHECK(registry.create_family("beta", "t")->check_response({{y, 1}, {negative, 1}})->reason.find("weights") != std::string::npos);
 }

@@ -46,6 +46,13 @@ T log_nb2(double y, const T& mu, const T& theta) {
   return l;
 }
 
+// log NB1(y; mu, phi), var = mu (1 + phi) (glmmTMB's nbinom1): a negative binomial whose size
+// mu / phi grows with the mean, so that the variance/mean ratio 1 + phi is constant.
+template <class T>
+T log_nb1(double y, const T& mu, const T& phi) {
+  return log_nb2(y, mu, T(mu / phi));
+}
+
 // log(exp(a) + exp(b)) without overflow.
 template <class T>
 T log_sum_exp(const T& a, const T& b) {

@@ -37,6 +37,28 @@ class MarginalLikelihood {
     return std::nullopt;
   }
 
+  // True when deviance_gradient() is implemented.
+  virtual bool has_gradient() const { return false; }
+  // -2 log L and its gradient in every parameter block, each on its natural scale (family
+  // parameters as values, not logs). Returns false where no gradient can be had (the kernel
+  // then uses finite differences of deviance()).
+  virtual bool deviance_gradient(const ModelParameters& at, double& deviance, ModelParameters& gradient) {
+    (void)at;
+    (void)deviance;
+    (void)gradient;
+    return false;
+  }
+
+  // The same for the first-stage objective (beta in the inner problem): `at.beta` is the start
+  // and receives the joint mode; the gradient's beta block is not used.
+  virtual bool deviance_gradient_with_beta_in_inner_problem(ModelParameters& at, double& deviance,
+                                                           ModelParameters& gradient) {
+    (void)at;
+    (void)deviance;
+    (void)gradient;
+    return false;
+  }
+
   // Spherical conditional modes u at the last evaluation (b = Lambda(theta) u).
   virtual const Vector& modes() const = 0;
   // Conditional variances of b at the last evaluation (diag of Lambda H^-1 Lambda'), q values.

@@ -85,9 +85,9 @@ namespace weft {
 // log choose(n, k) for the binomial normalising constant, with n and k rounded as R's
 // binomial()$aic does (dbinom(round(m y), round(m), mu)).
 inline double log_choose(double n, double k) {
+  if (k < 0.5 || k > n - 0.5) return 0.0;  // choose(n, 0) = choose(n, n) = 1 (binary data: always)
   n = std::round(n);
   k = std::round(k);
-  if (k <= 0 || k >= n) return 0.0;
   return std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0);
 }
 

@@ -11,9 +11,14 @@
 // The sparse Cholesky's symbolic analysis is done once (the pattern never changes).
 #include <weft/family.hpp>
 #include <weft/model.hpp>
+#include <weft/parallel_family.hpp>
+#include <weft/selected_inverse.hpp>
 #include <weft/sparse_gram.hpp>
+#include <weft/spherical_design.hpp>
 
 #include <Eigen/SparseCholesky>
+
+#include <weft/integrator.hpp>
 
 #include <cmath>
 #include <limits>
@@ -36,7 +41,7 @@ struct InnerSolution {
 class PenalizedIrls {
  public:
   PenalizedIrls(const ModelMatrices& model, const Family& family, const Link& link, HessianKind hessian)
-      : model_(model), family_(family), link_(link), lambda_(model.terms), Z_(model.Z) {
+      : model_(model), family_(family), link_(link), lambda_(model.terms), design_(model) {
     hessian_ = (hessian == HessianKind::Expected && family.has_expected_information()) ? HessianKind::Expected
                                                                                        : HessianKind::Observed;
     const Index n = model.n();
@@ -51,13 +56,13 @@ class PenalizedIrls {
   HessianKind hessian() const { return hessian_; }
   const Vector& u() const { return u_; }
   void reset_modes() { u_.setZero(); }
-  const RowSparseMatrix& M() const { return M_; }
+  const RowSparseMatrix& M() const { return design_.M(); }
   const SparseMatrix& A() const { return A_; }
 
-  // M = Z Lambda(theta). The product keeps structural zeros, so its pattern is fixed.
+  // M = Z Lambda(theta), values only (the pattern is fixed, so is the Cholesky analysis).
   void set_theta(const Vector& theta) {
     lambda_.update(theta);
-    M_ = Z_ * lambda_.lambda();
+    design_.update(theta);
     if (!gram_.matches(M_)) {
       gram_.analyze(M_);
       A_ = gram_.pattern();
@@ -74,6 +79,121 @@ class PenalizedIrls {
   // lme4's nAGQ = 0 stage: beta joins u in the inner problem; `beta` receives the joint mode.
   InnerSolution solve_with_beta(Vector& beta, std::span<const double> params, const Vector& eta_zi) {
     return newton(params, eta_zi, &beta);
+  }
+
+  // Gradient of the Laplace deviance D = f(u~) + log|H| at the last solve() (u~ at its mode),
+  // in beta, theta, the family parameters (natural scale) and beta_zi:
+  //   dD/dpsi = df/dpsi + dlog|H|/dpsi |_u + (dlog|H|/du)' du~/dpsi,
+  //   dlog|H|/du = M'c with c_i = W'_i h_i, h = diag(M H^-1 M') (selected inverse of H),
+  //   du~/dpsi = -K^-1 d(f_u / 2)/dpsi with K = M' W_obs M + I (= H for the observed Hessian).
+  // W' (and derivatives in family parameters and eta_zi) by central differences of the
+  // family's outputs per row. Returns false if K is not positive definite.
+  //
+  // With `beta_in_inner_problem` (the stage-1 objective, after solve_with_beta()) beta is part
+  // of the mode: the implicit step solves the joint (u, beta) system, M v becomes
+  // M v_u + X v_beta, and no beta gradient is returned.
+  bool gradient(const Vector& theta, std::span<const double> params, const Vector& eta_zi, ModelParameters& g,
+                bool beta_in_inner_problem = false) {
+    const Index n = model_.n(), q = model_.q();
+    const RowSparseMatrix& M = M_;
+    // Per-row quantities at the mode: W (the Hessian flavour's), W_obs, W' = dW/deta.
+    const Vector W = weights_, d1 = d1_, eta = eta_;
+    Vector W_obs = W;
+    if (hessian_ == HessianKind::Expected) derivatives_at(eta, params, eta_zi, nullptr, nullptr, nullptr, &W_obs);
+    Vector W_prime(n);
+    {
+      Vector step = (eta.cwiseAbs().array().max(1.0) * 1e-5).matrix();
+      Vector up(n), down(n);
+      derivatives_at(eta + step, params, eta_zi, nullptr, nullptr, &up, nullptr);
+      derivatives_at(eta - step, params, eta_zi, nullptr, nullptr, &down, nullptr);
+      W_prime = (up - down).cwiseQuotient(2.0 * step);
+    }
+    // h_i = M_i S M_i' and t = S M_i' on row i's columns (S = H^-1 on H's pattern).
+    inverse_.compute(cholesky_);
+    Vector h(n);
+    std::vector<double> t(M.nonZeros());
+    const int* outer = M.outerIndexPtr();
+    const int* cols = M.innerIndexPtr();
+    const double* mv = M.valuePtr();
+    for (Index i = 0; i < n; ++i) {
+      double hi = 0;
+      for (int a = outer[i]; a < outer[i + 1]; ++a) {
+        double ta = 0;
+        for (int b = outer[i]; b < outer[i + 1]; ++b) ta += inverse_(cols[a], cols[b]) * mv[b];
+        t[a] = ta;
+        hi += mv[a] * ta;
+      }
+      h(i) = hi;
+    }
+    const Vector c = W_prime.cwiseProduct(h);
+    // v = K^-1 M'c: the implicit-function direction (joint with beta when it is profiled).
+    const Vector g_u = M.transpose() * c;
+    const SimplicialFactor* K = &cholesky_;
+    if (hessian_ == HessianKind::Expected) {
+      gram_.assemble(M, W_obs.data(), K_);
+      if (!K_analyzed_) {
+        observed_cholesky_.analyzePattern(K_);
+        K_analyzed_ = true;
+      }
+      observed_cholesky_.factorize(K_);
+      if (observed_cholesky_.info() != Eigen::Success) return false;
+      K = &observed_cholesky_;
+    }
+    Vector v, v_beta;
+    if (beta_in_inner_problem)
+      solve_joint(*K, W_obs, g_u, model_.X.transpose() * c, v, v_beta);
+    else
+      v = K->solve(g_u);
+    const Vector Mv = beta_in_inner_problem ? Vector(M * v + model_.X * v_beta) : Vector(M * v);
+    // Per-row coefficient of d eta: -2 d1 + c - W_obs (M v).
+    const Vector r = -2.0 * d1 + c - W_obs.cwiseProduct(Mv);
+    g.beta = model_.X.transpose() * r;
+    // theta_j <-> T(a, b) of a term: d eta_i / d theta_j = z_ia u_(base+b), plus the trace
+    // 2 W_i z_ia (S M_i')_(base+b) and the implicit part d1_i z_ia v_(base+b).
+    g.theta = Vector::Zero(theta.size());
+    const auto& zvalues = design_.zvalues();
+    for (Index i = 0; i < n; ++i)
+      for (Index blk = design_.row_begin(i); blk < design_.row_end(i); ++blk) {
+        const auto& block = design_.block(blk);
+        const RandomEffectTerm& term = design_.terms()[block.term];
+        for (Index b = 0; b < term.k(); ++b) {
+          const Index col = block.base + b;
+          const double trace = t[block.first_m + b];
+          for (Index a = b; a < term.k(); ++a) {
+            const double z = zvalues[block.first_z + a];
+            if (z == 0) continue;
+            g.theta(term.first_theta + term.theta_index(a, b)) +=
+                z * (r(i) * u_(col) + 2.0 * W(i) * trace + d1(i) * v(col));
+          }
+        }
+      }
+    (void)q;
+    // Family parameters and eta_zi move log p, d1 and W without moving eta.
+    const auto row_terms = [&](const Vector& dl, const Vector& dd1, const Vector& dW) {
+      return Vector(-2.0 * dl + h.cwiseProduct(dW) + Mv.cwiseProduct(dd1));
+    };
+    g.family.assign(params.size(), 0.0);
+    for (std::size_t k = 0; k < params.size(); ++k) {
+      std::vector<double> up(params.begin(), params.end()), down = up;
+      const double step = 1e-6 * std::max(1.0, std::abs(params[k]));
+      up[k] += step;
+      down[k] -= step;
+      Vector l1(n), l0(n), a1(n), a0(n), w1(n), w0(n);
+      derivatives_at(eta, up, eta_zi, &l1, &a1, &w1, nullptr);
+      derivatives_at(eta, down, eta_zi, &l0, &a0, &w0, nullptr);
+      g.family[k] = row_terms((l1 - l0) / (2 * step), (a1 - a0) / (2 * step), (w1 - w0) / (2 * step)).sum();
+    }
+    g.beta_zi = Vector::Zero(model_.X_zi.cols());
+    if (model_.X_zi.cols() > 0) {
+      const Vector step = (eta_zi.cwiseAbs().array().max(1.0) * 1e-5).matrix();
+      Vector l1(n), l0(n), a1(n), a0(n), w1(n), w0(n);
+      derivatives_at(eta, params, eta_zi + step, &l1, &a1, &w1, nullptr);
+      derivatives_at(eta, params, eta_zi - step, &l0, &a0, &w0, nullptr);
+      const Vector two_step = 2.0 * step;
+      g.beta_zi = model_.X_zi.transpose() *
+                  row_terms((l1 - l0).cwiseQuotient(two_step), (a1 - a0).cwiseQuotient(two_step), (w1 - w0).cwiseQuotient(two_step));
+    }
+    return g.beta.allFinite() && g.theta.allFinite() && g.beta_zi.allFinite();
   }
 
   // diag(Lambda A^-1 Lambda'): conditional variances of b at the last solve (q solves with
@@ -104,10 +224,47 @@ class PenalizedIrls {
       out.fisher = {weights_.data(), size_t(weights_.size())};
     else
       out.d2 = {weights_.data(), size_t(weights_.size())};
-    family_.evaluate(obs, lp, link_, params, out);
+    evaluate_in_parallel(family_, obs, lp, link_, params, out);
     if (hessian_ == HessianKind::Observed) weights_ = -weights_;
     const double value = -2.0 * log_density_.sum() + u.squaredNorm();
     return std::isfinite(value) ? value : std::numeric_limits<double>::infinity();
+  }
+
+  // Solves the joint (u, beta) Newton system [A B; B' G] [x_u; x_b] = [r_u; r_b] with
+  // A = M'WM + I (factorised in `factor`), B = M'WX, G = X'WX, by the Schur complement
+  // G - B'A^-1 B (p x p, dense).
+  template <class Factor>
+  void solve_joint(const Factor& factor, const Vector& w, const Vector& r_u, const Vector& r_b, Vector& x_u,
+                   Vector& x_b) const {
+    const Matrix WX = w.asDiagonal() * model_.X;
+    const Matrix B = M_.transpose() * WX;
+    const Matrix G = model_.X.transpose() * WX;
+    const Matrix AinvB = factor.solve(B);
+    const Vector Ainv_ru = factor.solve(r_u);
+    const Matrix S = G - B.transpose() * AinvB;
+    x_b = S.ldlt().solve(r_b - B.transpose() * Ainv_ru);
+    x_u = Ainv_ru - AinvB * x_b;
+  }
+
+  // The family's outputs at arbitrary eta: log p, d1, W (this solver's flavour), W_obs (-d2).
+  void derivatives_at(const Vector& eta, std::span<const double> params, const Vector& eta_zi, Vector* log_density,
+                      Vector* d1, Vector* w, Vector* w_obs) const {
+    const std::size_t n = std::size_t(model_.n());
+    const Observations obs{{model_.y.data(), n}, {model_.weights.data(), n}};
+    const LinearPredictors lp{{eta.data(), n}, {eta_zi.data(), std::size_t(eta_zi.size())}};
+    FamilyDerivatives out;
+    if (log_density) out.log_density = {log_density->data(), n};
+    if (d1) out.d1 = {d1->data(), n};
+    Vector d2;
+    const bool want_observed = w_obs || (w && hessian_ == HessianKind::Observed);
+    if (want_observed) {
+      d2.resize(model_.n());
+      out.d2 = {d2.data(), n};
+    }
+    if (w && hessian_ == HessianKind::Expected) out.fisher = {w->data(), n};
+    evaluate_in_parallel(family_, obs, lp, link_, params, out);
+    if (w && hessian_ == HessianKind::Observed) *w = -d2;
+    if (w_obs) *w_obs = -d2;
   }
 
   // A = M'WM + I at the current weights, factorised; false if not positive definite.
@@ -146,16 +303,8 @@ class PenalizedIrls {
         du = cholesky_.solve(r_u);
         decrement = du.dot(r_u);
       } else {
-        // Schur complement of the joint system [A B; B' G] with B = M'WX, G = X'WX.
-        const Matrix WX = weights_.asDiagonal() * model_.X;
-        const Matrix B = M_.transpose() * WX;
-        const Matrix G = model_.X.transpose() * WX;
         r_b = model_.X.transpose() * d1_;
-        const Matrix AinvB = cholesky_.solve(B);
-        const Vector Ainv_ru = cholesky_.solve(r_u);
-        const Matrix S = G - B.transpose() * AinvB;
-        db = S.ldlt().solve(r_b - B.transpose() * Ainv_ru);
-        du = Ainv_ru - AinvB * db;
+        solve_joint(cholesky_, weights_, r_u, r_b, du, db);
         decrement = du.dot(r_u) + db.dot(r_b);
       }
       if (!std::isfinite(decrement)) return result;
@@ -231,10 +380,17 @@ class PenalizedIrls {
   const Link& link_;
   HessianKind hessian_;
   RelativeCovarianceFactor lambda_;
-  RowSparseMatrix Z_, M_;
+  SphericalDesign design_;
+  const RowSparseMatrix& M_ = design_.M();
   SparseGram gram_;
   SparseMatrix A_;
-  Eigen::SimplicialLLT<SparseMatrix, Eigen::Lower, Eigen::AMDOrdering<int>> cholesky_;
+  using SimplicialFactor = Eigen::SimplicialLLT<SparseMatrix, Eigen::Lower, Eigen::AMDOrdering<int>>;
+  SimplicialFactor cholesky_;
+  // For the gradient: H^-1 on H's pattern, and K = M'W_obs M + I when H uses Fisher weights.
+  SelectedInverse inverse_;
+  SparseMatrix K_;
+  SimplicialFactor observed_cholesky_;
+  bool K_analyzed_ = false;
   Vector u_, eta_fixed_, eta_, log_density_, d1_, weights_;
 };
 

@@ -29,4 +29,28 @@ inline std::optional<std::string> check_count(double y) {
   return std::nullopt;
 }
 
+// Why y is not a positive real number (gamma and other PositiveReal families), or nullopt.
+inline std::optional<std::string> check_positive(double y) {
+  if (!(y > 0) || !std::isfinite(y)) return "expected a positive number, got " + format_value(y);
+  return std::nullopt;
+}
+
+// Why y is not strictly between 0 and 1 (beta and other UnitInterval families), or nullopt.
+inline std::optional<std::string> check_open_unit_interval(double y) {
+  if (!(y > 0 && y < 1)) return "expected a proportion strictly between 0 and 1, got " + format_value(y);
+  return std::nullopt;
+}
+
+// Why y is not in [0, 1] (zero-one-inflated and other ClosedUnitInterval families), or nullopt.
+inline std::optional<std::string> check_closed_unit_interval(double y) {
+  if (!(y >= 0 && y <= 1)) return "expected a proportion between 0 and 1 (inclusive), got " + format_value(y);
+  return std::nullopt;
+}
+
+// Why a prior weight is unusable, or nullopt: shared by every family but binomial.
+inline std::optional<std::string> check_weight(double w) {
+  if (!(w >= 0) || !std::isfinite(w)) return "weights must be non-negative numbers, got " + format_value(w);
+  return std::nullopt;
+}
+
 }  // namespace weft

@@ -85,7 +85,8 @@ std::string shown(char c) {
 
 class CsvParser {
  public:
-  CsvParser(std::string& bytes, const std::string& name) : buf_(bytes), name_(name) {
+  CsvParser(std::string& bytes, const std::string& name, std::size_t minimum_rows)
+      : buf_(bytes), name_(name), minimum_rows_(minimum_rows) {
     if (buf_.compare(0, 3, "\xEF\xBB\xBF") == 0) pos_ = 3;  // UTF-8 byte order mark
   }
 
@@ -107,6 +108,7 @@ class CsvParser {
 
   std::string& buf_;
   const std::string& name_;
+  std::size_t minimum_rows_;  // 2 for fitting data, 1 for new data
   std::size_t pos_ = 0;
   std::size_t line_ = 1;           // line of pos_
   std::size_t record_line_ = 1;    // line where the current record starts
@@ -257,8 +259,9 @@ DataFrame CsvParser::parse() {
   }
 
   if (frame.rows() == 0)
-    fail(name_, "has a header line but no data rows; expected at least two rows");
-  if (frame.rows() == 1)
+    fail(name_, minimum_rows_ > 1 ? "has a header line but no data rows; expected at least two rows"
+                                  : "has a header line but no data rows");
+  if (frame.rows() == 1 && minimum_rows_ > 1)
     fail(name_, "has only one data row (line " + std::to_string(frame.lines[0]) +
                     "); a mixed model needs at least two rows");
   return frame;
@@ -266,9 +269,9 @@ DataFrame CsvParser::parse() {
 
 }  // namespace
 
-DataFrame read_csv(const std::filesystem::path& path, const std::string& display_name) {
+DataFrame read_csv(const std::filesystem::path& path, const std::string& display_name, std::size_t minimum_rows) {
   std::string bytes = read_bytes(path, display_name);
-  return CsvParser(bytes, display_name).parse();
+  return CsvParser(bytes, display_name, minimum_rows).parse();
 }
 
 }  // namespace weft::data

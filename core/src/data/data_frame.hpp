@@ -53,9 +53,12 @@ class DataFrame {
 // line breaks), UTF-8 BOM, CRLF or LF, blank lines skipped (as R's read.csv), separator
 // detected from the header line (',' else ';' else tab). Cells "", "NA" are Missing.
 // Throws InputError naming the file (and line) for: a missing/unreadable file, a directory,
-// an empty file, no data rows, fewer than two data rows, a row with more or fewer fields
-// than the header, an unterminated quote, binary content (NUL bytes), an empty header name.
-DataFrame read_csv(const std::filesystem::path& path, const std::string& display_name);
+// an empty file, no data rows, fewer than `minimum_rows` data rows, a row with more or fewer
+// fields than the header, an unterminated quote, binary content (NUL bytes). Empty header
+// names are read (find() rejects a duplicated name when the model uses it).
+// `minimum_rows`: 2 for fitting data (a mixed model needs more than one row), 1 for new data.
+DataFrame read_csv(const std::filesystem::path& path, const std::string& display_name,
+                   std::size_t minimum_rows = 2);
 
 // Parses one cell the way read_csv does (exposed for in-memory data and tests).
 CellKind classify_cell(std::string_view text, double& value);

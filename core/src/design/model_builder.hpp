@@ -52,7 +52,9 @@ struct NewDataDesign {
 };
 
 // Throws InputError for a malformed description, missing columns, bad cells, or a fixed-effect
-// factor level the fitted model never saw.
-NewDataDesign build_newdata(const nlohmann::json& description, const data::DataFrame& newdata);
+// factor level the fitted model never saw. Without random effects (population predictions)
+// `level` and `values` are empty and the grouping columns are not needed.
+NewDataDesign build_newdata(const nlohmann::json& description, const data::DataFrame& newdata,
+                            bool with_random_effects = true);
 
 }  // namespace weft::design

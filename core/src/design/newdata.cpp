@@ -48,9 +48,21 @@ void reject_unseen_levels(const VariableSpec& spec, const formula::Node& node, c
 
 }  // namespace
 
-NewDataDesign build_newdata(const nlohmann::json& description, const data::DataFrame& newdata) {
+NewDataDesign build_newdata(const nlohmann::json& description, const data::DataFrame& newdata,
+                            bool with_random_effects) {
   DesignSpec spec = design_from_json(description);
   const Index n = Index(newdata.rows());
+
+  // The variables this prediction needs: all of them, or without random effects only those of
+  // X, X_zi and the offsets (so --population needs no grouping columns, as lme4's re.form = NA).
+  std::vector<bool> needed(spec.variables.size(), with_random_effects);
+  auto need_matrix = [&](const MatrixSpec& m) {
+    for (const auto& term : m.terms)
+      for (int v : term.variables) needed[std::size_t(v)] = true;
+  };
+  need_matrix(spec.fixed);
+  if (spec.zi) need_matrix(*spec.zi);
+  for (int v : spec.offset_variables) needed[std::size_t(v)] = true;
 
   // Parse every stored expression first: the sources must stay in place while nodes point at them.
   std::vector<formula::FormulaSource> sources;
@@ -64,9 +76,19 @@ NewDataDesign build_newdata(const nlohmann::json& description, const data::DataF
     expressions.push_back({nodes.back().get(), &sources[i]});
   }
   check_variable_expressions(spec.variables, expressions);
-  const std::vector<VariableValues> values = evaluate_variables(spec.variables, expressions, newdata, false);
+  std::vector<VariableSpec> used_specs;
+  std::vector<VariableExpression> used_expressions;
   for (std::size_t i = 0; i < spec.variables.size(); ++i)
-    if (spec.variables[i].kind == VariableKind::Factor && !spec.variables[i].grouping)
+    if (needed[i]) {
+      used_specs.push_back(spec.variables[i]);
+      used_expressions.push_back(expressions[i]);
+    }
+  const std::vector<VariableValues> used_values = evaluate_variables(used_specs, used_expressions, newdata, false);
+  std::vector<VariableValues> values(spec.variables.size());
+  for (std::size_t i = 0, k = 0; i < spec.variables.size(); ++i)
+    if (needed[i]) values[i] = used_values[k++];
+  for (std::size_t i = 0; i < spec.variables.size(); ++i)
+    if (needed[i] && spec.variables[i].kind == VariableKind::Factor && !spec.variables[i].grouping)
       reject_unseen_levels(spec.variables[i], *nodes[i], values[i].codes, newdata);
 
   NewDataDesign out;
@@ -75,6 +97,7 @@ NewDataDesign build_newdata(const nlohmann::json& description, const data::DataF
                      : Matrix(n, 0);
   out.offset = spec.offset_column ? offset_column_values(newdata, *spec.offset_column) : Vector::Zero(n);
   for (int v : spec.offset_variables) out.offset += Eigen::Map<const Vector>(values[std::size_t(v)].numbers.data(), n);
+  if (!with_random_effects) return out;
   for (const auto& term : spec.random) {
     out.level.push_back(code_group_levels(term, values, n));
     out.values.push_back(build_model_matrix(term.matrix, spec.variables, values, n));

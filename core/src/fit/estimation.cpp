@@ -3,11 +3,15 @@
 #include <weft/errors.hpp>
 
 #include "fit/covariance.hpp"
+#include "fit/deviance_function.hpp"
 #include "fit/finite_differences.hpp"
 #include "fit/glm_start.hpp"
 #include "fit/parameter_layout.hpp"
+#include "registry/guarded_family.hpp"
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -43,6 +47,22 @@ std::string format_number(double v, int precision = 4) {
   return s.str();
 }
 
+// With WEFT_TIMING set, the seconds each phase of a fit took go to stderr (for performance work).
+class PhaseTimer {
+ public:
+  PhaseTimer() : enabled_(std::getenv("WEFT_TIMING") != nullptr), last_(std::chrono::steady_clock::now()) {}
+  void lap(const char* phase) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "timing: %-40s %8.3f s\n", phase, std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point last_;
+};
+
 // Each term's relative covariance factor T (k x k, lower triangular) from theta.
 Matrix term_factor(const RandomEffectTerm& term, const Vector& theta) {
   Matrix T = Matrix::Zero(term.k(), term.k());
@@ -73,38 +93,18 @@ ConditionalModes term_modes(const RandomEffectTerm& term, const Vector& b) {
 // Updates `start`; does nothing when the integrator cannot profile beta.
 void optimise_with_beta_inside(MarginalLikelihood& likelihood, const Optimizer& optimizer, const ParameterLayout& layout,
                                const ModelMatrices& model, ModelParameters& start, FitResult& result) {
-  ModelParameters current = start;
-  if (!likelihood.deviance_with_beta_in_inner_problem(current) || !current.beta.allFinite()) return;
-  // The optimiser's coordinates: the layout's without the beta block.
-  const std::vector<Index> outer = complement(range(layout.beta_begin(), layout.p()), range(0, layout.size()));
-  if (outer.empty()) return;
-  const Vector full_start = layout.pack(start), full_lower = layout.lower(model), full_upper = layout.upper();
-  auto pick = [&](const Vector& full) {
-    Vector v(outer.size());
-    for (std::size_t i = 0; i < outer.size(); ++i) v(Index(i)) = full(outer[i]);
-    return v;
-  };
-  auto parameters_at = [&](const Vector& v) {
-    Vector full = full_start;
-    for (std::size_t i = 0; i < outer.size(); ++i) full(outer[i]) = v(Index(i));
-    ModelParameters at = layout.unpack(full);
-    at.beta = current.beta;
-    return at;
-  };
-  auto deviance = [&](const Vector& v) {
-    ModelParameters at = parameters_at(v);
-    const auto d = likelihood.deviance_with_beta_in_inner_problem(at);
-    if (d && std::isfinite(*d) && at.beta.allFinite()) current.beta = at.beta;  // warm start
-    return d ? *d : std::numeric_limits<double>::infinity();
-  };
-  FiniteDifferenceObjective objective(deviance, kGradientStep);
-  const OptimizerResult r = optimizer.minimize(objective, pick(full_start), pick(full_lower), pick(full_upper));
+  ModelParameters probe = start;
+  if (!likelihood.deviance_with_beta_in_inner_problem(probe) || !probe.beta.allFinite()) return;
+  if (layout.size() == layout.p()) return;  // nothing but beta to optimise
+  DevianceFunction deviance(likelihood, layout, kGradientStep, true, &probe);
+  ScaledObjective objective(deviance, Vector::Ones(layout.size() - layout.p()));
+  const OptimizerResult r = optimizer.minimize(objective, deviance.from_layout(layout.pack(probe)),
+                                               deviance.from_layout(layout.lower(model)),
+                                               deviance.from_layout(layout.upper()));
   result.iterations += r.iterations;
   result.function_evaluations += r.evaluations;
   if (!r.x.allFinite() || !std::isfinite(r.value)) return;
-  ModelParameters at = parameters_at(r.x);
-  const auto d = likelihood.deviance_with_beta_in_inner_problem(at);
-  if (d && std::isfinite(*d) && at.beta.allFinite()) start = at;
+  if (std::isfinite(deviance(r.x))) start = deviance.parameters(r.x);
 }
 
 // Everything `weft predict` needs, in the result document's "model" block.
@@ -164,25 +164,32 @@ FitResult estimate(const PreparedModel& pm) {
   // Start: beta from the GLM, theta as lme4, family parameters at their start values.
   ModelParameters start = layout.start(model);
   start.beta = glm_start(model, family, *pm.link, start.family);
+  PhaseTimer timer;
   optimise_with_beta_inside(*likelihood, *pm.optimizer, layout, model, start, result);
+  timer.lap("stage 1 (beta in the inner problem)");
+  registry::rethrow_plugin_failure(family);  // a family exception an optimizer took for a failed step
 
   // Stage 2: every parameter jointly, preconditioned by the curvature at the start.
-  auto deviance = [&](const Vector& x) { return likelihood->deviance(layout.unpack(x)); };
+  DevianceFunction deviance(*likelihood, layout, kGradientStep);
   const Vector x0 = layout.pack(start);
-  const Vector scale = curvature_scales(deviance, x0, deviance(x0), difference_steps(x0, kHessianStep));
-  ScaledObjective objective(deviance, scale, kGradientStep);
+  const Vector scale = curvature_scales(deviance.as_function(), x0, deviance(x0), difference_steps(x0, kHessianStep));
+  timer.lap("preconditioning");
+  ScaledObjective objective(deviance, scale);
   const Vector lower = layout.lower(model), upper = layout.upper();
   const OptimizerResult opt = pm.optimizer->minimize(objective, objective.to_scaled(x0), objective.to_scaled(lower),
                                                      objective.to_scaled(upper));
+  registry::rethrow_plugin_failure(family);
   result.iterations += opt.iterations;
   result.function_evaluations += opt.evaluations;
   const Vector x = objective.from_scaled(opt.x);
+  timer.lap("stage 2 (all parameters)");
   const ModelParameters at = layout.unpack(x);
 
   // Derivatives at the optimum, then back to it so the modes are the optimum's.
   const double f = deviance(x);
-  const SecondOrderDerivatives d = central_derivatives(deviance, x, f, difference_steps(x, kHessianStep));
+  const SecondOrderDerivatives d = deviance.derivatives(x, f, difference_steps(x, kHessianStep));
   deviance(x);
+  timer.lap("Hessian at the optimum");
 
   // Standard errors: lme4 (expected) conditions on the family parameters, TMB on nothing.
   const bool lme4_convention = result.hessian == "expected";

@@ -41,30 +41,10 @@ class FiniteDifferenceObjective final : public Objective {
   double step_;
 };
 
-// Diagonal preconditioning: the optimiser sees z = s .* x with s_i = sqrt(d2f/dx_i2) at the
+// Diagonal preconditioning: an optimiser sees z = s .* x with s_i = sqrt(d2f/dx_i2) at the
 // start, so every direction has unit curvature there. Without it a coefficient of a covariate
-// on a large scale (grouseticks' cHEIGHT, SD 0.003) and a variance parameter differ in
-// curvature by 10^5 and quasi-Newton line searches stall.
-class ScaledObjective final : public Objective {
- public:
-  ScaledObjective(ScalarFunction f, Vector scale, double step)
-      : f_(std::move(f)), scale_(std::move(scale)), step_(step) {}
-  Vector to_scaled(const Vector& x) const { return x.cwiseProduct(scale_); }
-  Vector from_scaled(const Vector& z) const { return z.cwiseQuotient(scale_); }
-  double value(const Vector& z) override { return f_(from_scaled(z)); }
-  double value_and_gradient(const Vector& z, Vector& gradient) override {
-    const Vector x = from_scaled(z);
-    const double f0 = f_(x);
-    gradient = central_gradient(f_, x, difference_steps(x, step_)).cwiseQuotient(scale_);
-    return f0;
-  }
-
- private:
-  ScalarFunction f_;
-  Vector scale_;
-  double step_;
-};
-
+// on a large scale (grouseticks' cHEIGHT, SE 0.003) and a variance parameter differ in
+// curvature by 10^5 and quasi-Newton line searches stall. (ScaledObjective applies it.)
 // s_i = sqrt(d2f/dx_i2) by second differences at x (1 where that is not a positive number).
 Vector curvature_scales(const ScalarFunction& f, const Vector& x, double f0, const Vector& h);
 

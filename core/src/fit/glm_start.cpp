@@ -1,5 +1,7 @@
 #include "fit/glm_start.hpp"
 
+#include <weft/parallel_family.hpp>
+
 #include <cmath>
 
 namespace weft::fit {
@@ -26,10 +28,10 @@ GlmState evaluate(const ModelMatrices& model, const Family& family, const Link& 
   out.d1 = {s.d1.data(), n};
   if (family.has_expected_information()) {
     out.fisher = {s.weights.data(), n};
-    family.evaluate(obs, lp, link, params, out);
+    evaluate_in_parallel(family, obs, lp, link, params, out);
   } else {
     out.d2 = {s.weights.data(), n};
-    family.evaluate(obs, lp, link, params, out);
+    evaluate_in_parallel(family, obs, lp, link, params, out);
     s.weights = (-s.weights).cwiseMax(1e-10);  // a Newton step needs positive curvature
   }
   s.deviance = -2.0 * s.log_density.sum();

@@ -34,7 +34,8 @@ Vector vector_of(const json& array, const std::string& where, const char* name) 
 std::vector<double> predict(const json& result, const std::string& result_name, const data::DataFrame& newdata,
                             const PredictOptions& options, registry::PluginRegistry& registry) {
   const json& model = field(result, "model", result_name);
-  const design::NewDataDesign nd = design::build_newdata(field(model, "design", result_name), newdata);
+  const design::NewDataDesign nd =
+      design::build_newdata(field(model, "design", result_name), newdata, !options.population);
   const Vector beta = vector_of(field(model, "beta", result_name), result_name, "beta");
   const Vector beta_zi = vector_of(field(model, "beta_zi", result_name), result_name, "beta_zi");
   if (beta.size() != nd.X.cols() || beta_zi.size() != nd.X_zi.cols())

@@ -1,5 +1,7 @@
 #include "registry/plugin_registry.hpp"
 
+#include "registry/guarded_family.hpp"
+
 #include <weft/errors.hpp>
 #include <weft/plugin.hpp>
 #include <weft/spelling.hpp>
@@ -101,12 +103,45 @@ std::vector<fs::path> PluginRegistry::default_directories() {
     exe_dir = boost::dll::program_location().parent_path().string();
   } catch (...) {
   }
+  bool installed = false;
   if (!exe_dir.empty()) {
     dirs.push_back(exe_dir / "plugins");
     dirs.push_back(exe_dir / ".." / WEFT_PLUGIN_RELATIVE_INSTALL_DIR);
+    installed = fs::is_directory(dirs.back(), ec);
   }
-  dirs.emplace_back(WEFT_PLUGIN_BUILD_DIR);
+  // An installed weft uses its own plugins, never those of the build tree it was made in
+  // (which may since have been rebuilt against changed headers).
+  if (!installed) dirs.emplace_back(WEFT_PLUGIN_BUILD_DIR);
   return dirs;
+}
+
+// A file already loaded (by a registry or an earlier call) is reused.
+static const LoadedPlugin& load_cached(const fs::path& canonical) {
+  auto& cache = loaded_plugins();
+  auto it = std::find_if(cache.begin(), cache.end(), [&](const LoadedPlugin& p) { return p.record.file == canonical; });
+  if (it != cache.end()) return *it;
+  cache.push_back(load(canonical));
+  return cache.back();
+}
+
+PluginFile load_plugin_file(const fs::path& file) {
+  std::error_code ec;
+  PluginFile out;
+  if (!fs::exists(file, ec)) {
+    out.record.file = file;
+    out.record.problem = "no such file";
+    return out;
+  }
+  if (!fs::is_regular_file(file, ec)) {
+    out.record.file = file;
+    out.record.problem = "not a regular file";
+    return out;
+  }
+  const fs::path canonical = fs::weakly_canonical(file, ec);
+  const LoadedPlugin& loaded = load_cached(ec ? file : canonical);
+  out.record = loaded.record;
+  if (loaded.record.problem.empty() && loaded.info) out.create = loaded.info->create;
+  return out;
 }
 
 void PluginRegistry::scan() {
@@ -124,13 +159,7 @@ void PluginRegistry::scan() {
       const fs::path canonical = fs::weakly_canonical(file, ec);
       if (!seen_files.insert(canonical).second) continue;
       // A file already loaded by another registry in this process is reused.
-      auto& cache = loaded_plugins();
-      auto it = std::find_if(cache.begin(), cache.end(), [&](const LoadedPlugin& p) { return p.record.file == canonical; });
-      if (it == cache.end()) {
-        cache.push_back(load(canonical));
-        it = cache.end() - 1;
-      }
-      records_.push_back(it->record);
+      records_.push_back(load_cached(canonical).record);
     }
   }
 }
@@ -148,7 +177,8 @@ std::vector<std::string> PluginRegistry::names(const std::string& kind) {
   return out;
 }
 
-void* PluginRegistry::create(const std::string& kind, const std::string& name, const std::string& context) {
+void* PluginRegistry::create(const std::string& kind, const std::string& name, const std::string& context,
+                             fs::path* file) {
   for (const auto& r : records()) {
     if (!r.problem.empty() || r.kind != kind || r.name != name) continue;
     const auto& cache = loaded_plugins();
@@ -164,6 +194,7 @@ void* PluginRegistry::create(const std::string& kind, const std::string& name, c
     }
     if (!object)
       throw InputError(context + ": " + kind + " plugin '" + name + "' (" + r.file.string() + ") created no object");
+    if (file) *file = r.file;
     return object;
   }
   const auto known = names(kind);
@@ -178,7 +209,9 @@ void* PluginRegistry::create(const std::string& kind, const std::string& name, c
 }
 
 std::unique_ptr<Family> PluginRegistry::create_family(const std::string& name, const std::string& context) {
-  return std::unique_ptr<Family>(static_cast<Family*>(create("family", name, context)));
+  fs::path file;
+  std::unique_ptr<Family> family(static_cast<Family*>(create("family", name, context, &file)));
+  return guard_family(std::move(family), file, name);  // its exceptions become PluginErrors naming the file
 }
 std::unique_ptr<Link> PluginRegistry::create_link(const std::string& name, const std::string& context) {
   return std::unique_ptr<Link>(static_cast<Link*>(create("link", name, context)));

@@ -4,7 +4,8 @@
 // Search order (the first plugin of a kind and name wins): directories from the model's
 // `plugin_path` and --plugin-path, $WEFT_PLUGIN_PATH (':'-separated), the build tree's plugin
 // folder next to the executable (build/plugins), the installed one
-// (<prefix>/lib/weft/plugins, found relative to the executable). Libraries stay loaded for
+// (<prefix>/lib/weft/plugins, found relative to the executable), and, unless that installed
+// folder exists, the build tree's plugin folder compiled in. Libraries stay loaded for
 // the life of the process, so objects from them can never outlive their code.
 #include <weft/family.hpp>
 #include <weft/integrator.hpp>
@@ -26,6 +27,14 @@ struct PluginRecord {
   std::filesystem::path file;
   std::string problem;  // why the file cannot be used; empty when it can
 };
+
+// One library file loaded directly, without searching (weft check-family): its record and,
+// when the record has no problem, the plugin's factory. Never throws; the library stays loaded.
+struct PluginFile {
+  PluginRecord record;
+  void* (*create)() = nullptr;
+};
+PluginFile load_plugin_file(const std::filesystem::path& file);
 
 class PluginRegistry {
  public:
@@ -50,7 +59,8 @@ class PluginRegistry {
 
  private:
   void scan();
-  void* create(const std::string& kind, const std::string& name, const std::string& context);
+  void* create(const std::string& kind, const std::string& name, const std::string& context,
+               std::filesystem::path* file = nullptr);
 
   std::vector<std::filesystem::path> directories_;
   std::vector<PluginRecord> records_;

@@ -1,10 +1,12 @@
 # Reference log densities for the family unit tests (tests/unit/test_families.cpp).
 # Run from this folder: Rscript make_densities.R   (R 4.2.2; writes densities.csv)
-# Each row: family, y, weight (trials for binomial), mu, pi (zero probability), theta, logp.
+# Each row: family, y, weight (trials for binomial), mu, pi (zero probability), the family
+# parameters in the order of Family::parameters() (theta: nb2's theta, nb1's and beta's phi,
+# gamma's shape, zoib's phi; param2, param3: zoib's zoi and coi), logp.
 rows <- list()
-add <- function(family, y, w, mu, pi, theta, logp) {
+add <- function(family, y, w, mu, pi, theta, logp, param2 = NA, param3 = NA) {
   rows[[length(rows) + 1]] <<- data.frame(family = family, y = y, weight = w, mu = mu, pi = pi,
-                                          theta = theta, logp = logp)
+                                          theta = theta, logp = logp, param2 = param2, param3 = param3)
 }
 # binomial: y is the proportion of successes, weight the number of trials (R's glm convention)
 for (n in c(1, 5, 20)) for (s in unique(c(0, 1, floor(n / 2), n))) for (mu in c(0.03, 0.4, 0.9))
@@ -31,5 +33,33 @@ for (y in c(0, 1, 3, 17)) for (mu in c(0.2, 2.5, 30)) {
     }
   }
 }
+# Families of issue 7 (glmmTMB parameterisations; zoib as brms's zero_one_inflated_beta).
+for (y in c(0, 1, 3, 17)) for (mu in c(0.2, 2.5, 30)) for (phi in c(0.3, 1.5, 12)) {
+  # nb1 (glmmTMB nbinom1): var = mu (1 + phi), i.e. size mu / phi
+  add("nb1", y, 1, mu, 0, phi, dnbinom(y, size = mu / phi, mu = mu, log = TRUE))
+}
+add("nb1", 4, 2.5, 3, 0, 0.8, 2.5 * dnbinom(4, size = 3 / 0.8, mu = 3, log = TRUE))
+for (y in c(0.01, 0.7, 2, 15)) for (mu in c(0.3, 2, 9)) for (shape in c(0.5, 2, 30)) {
+  # gamma (glmmTMB Gamma): shape, scale = mu / shape
+  add("gamma", y, 1, mu, 0, shape, dgamma(y, shape = shape, scale = mu / shape, log = TRUE))
+}
+add("gamma", 1.3, 2.5, 2, 0, 3, 2.5 * dgamma(1.3, shape = 3, scale = 2 / 3, log = TRUE))
+for (y in c(0.001, 0.2, 0.5, 0.97)) for (mu in c(0.05, 0.4, 0.9)) for (phi in c(0.8, 5, 60)) {
+  # beta (glmmTMB beta_family): Beta(mu phi, (1 - mu) phi)
+  add("beta", y, 1, mu, 0, phi, dbeta(y, mu * phi, (1 - mu) * phi, log = TRUE))
+}
+add("beta", 0.3, 2.5, 0.6, 0, 4, 2.5 * dbeta(0.3, 0.6 * 4, 0.4 * 4, log = TRUE))
+# zoib, a direct implementation of brms's zero_one_inflated_beta:
+#   p(0) = zoi (1 - coi), p(1) = zoi coi, f(y) = (1 - zoi) dbeta(y, mu phi, (1 - mu) phi)
+dzoib <- function(y, mu, phi, zoi, coi, log = FALSE) {
+  d <- ifelse(y == 0, zoi * (1 - coi), ifelse(y == 1, zoi * coi, (1 - zoi) * dbeta(y, mu * phi, (1 - mu) * phi)))
+  if (log) log(d) else d
+}
+stopifnot(abs(integrate(function(y) dzoib(y, 0.3, 4, 0.2, 0.6), 0, 1)$value + 0.2 - 1) < 1e-6)
+for (y in c(0, 1, 0.05, 0.5, 0.93)) for (mu in c(0.1, 0.6)) for (phi in c(1.2, 15))
+  for (zoi in c(0.05, 0.4)) for (coi in c(0.2, 0.9))
+    add("zoib", y, 1, mu, 0, phi, dzoib(y, mu, phi, zoi, coi, log = TRUE), zoi, coi)
+add("zoib", 0.4, 2.5, 0.3, 0, 6, 2.5 * dzoib(0.4, 0.3, 6, 0.1, 0.5, log = TRUE), 0.1, 0.5)
+add("zoib", 1, 2.5, 0.3, 0, 6, 2.5 * dzoib(1, 0.3, 6, 0.1, 0.5, log = TRUE), 0.1, 0.5)
 out <- do.call(rbind, rows)
 write.csv(out, "densities.csv", row.names = FALSE, na = "")

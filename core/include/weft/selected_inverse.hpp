@@ -1,0 +1,62 @@
+#pragma once
+// Selected inversion: the entries of A^-1 on the pattern of A's Cholesky factor, by the
+// Takahashi recurrences (Takahashi, Fagan & Chin 1973; Erisman & Tinney 1975). With
+// P A P' = L L' and Z = (L L')^-1, for j = q-1 .. 0 and i > j in the pattern of column j:
+//   Z_ij = -(1 / L_jj) sum_{k > j} Z_ik L_kj,   Z_jj = 1 / L_jj^2 - (1 / L_jj) sum_{k > j} Z_kj L_kj.
+// Every Z_ik needed lies in the pattern (the rows of a column of L form a clique), so the cost
+// is sum_j |col_j|^2. The Laplace gradient needs A^-1 only where A' = M'WM + I is non-zero.
+#include <Eigen/SparseCholesky>
+#include <Eigen/SparseCore>
+
+#include <algorithm>
+#include <vector>
+
+namespace weft {
+
+class SelectedInverse {
+ public:
+  using Factor = Eigen::SimplicialLLT<Eigen::SparseMatrix<double>, Eigen::Lower, Eigen::AMDOrdering<int>>;
+
+  void compute(const Factor& factor) {
+    const auto& L = factor.matrixL().nestedExpression();  // column-major, lower, diagonal first
+    const int q = int(L.cols());
+    outer_.assign(L.outerIndexPtr(), L.outerIndexPtr() + q + 1);
+    inner_.assign(L.innerIndexPtr(), L.innerIndexPtr() + L.nonZeros());
+    values_.assign(L.nonZeros(), 0.0);
+    const double* l = L.valuePtr();
+    // Eigen: P A P' = L L' with P = permutationP(); (P x)[p[i]] = x[i] for p = P.indices().
+    const auto& p = factor.permutationP().indices();
+    position_.resize(q);
+    for (int i = 0; i < q; ++i) position_[i] = p[i];
+    for (int j = q - 1; j >= 0; --j) {
+      const int begin = outer_[j], end = outer_[j + 1];
+      const double ljj = l[begin];
+      for (int e = end - 1; e > begin; --e) {  // below-diagonal rows of column j, bottom up
+        const int i = inner_[e];
+        double sum = 0;
+        for (int f = begin + 1; f < end; ++f) sum += permuted(i, inner_[f]) * l[f];
+        values_[e] = -sum / ljj;
+      }
+      double sum = 0;
+      for (int f = begin + 1; f < end; ++f) sum += values_[f] * l[f];
+      values_[begin] = 1.0 / (ljj * ljj) - sum / ljj;
+    }
+  }
+
+  // (A^-1)_{ab} in A's own indexing; (a, b) must be in A's pattern (or in L's fill).
+  double operator()(int a, int b) const { return permuted(position_[a], position_[b]); }
+
+ private:
+  double permuted(int r, int c) const {
+    if (r < c) std::swap(r, c);
+    const int* first = inner_.data() + outer_[c];
+    const int* last = inner_.data() + outer_[c + 1];
+    const int* it = std::lower_bound(first, last, r);
+    return (it != last && *it == r) ? values_[it - inner_.data()] : 0.0;
+  }
+
+  std::vector<int> outer_, inner_, position_;
+  std::vector<double> values_;
+};
+
+}  // namespace weft

@@ -1,0 +1,95 @@
+#include "fit/deviance_function.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace weft::fit {
+
+DevianceFunction::DevianceFunction(MarginalLikelihood& likelihood, const ParameterLayout& layout, double difference_step,
+                                   bool beta_profiled, const ModelParameters* start)
+    : likelihood_(likelihood), layout_(layout), step_(difference_step), beta_profiled_(beta_profiled) {
+  for (Index i = 0; i < layout.size(); ++i)
+    if (!beta_profiled || i < layout.beta_begin() || i >= layout.beta_begin() + layout.p()) coordinates_.push_back(i);
+  full_ = start ? layout.pack(*start) : Vector::Zero(layout.size());
+  if (start) beta_ = start->beta;
+}
+
+Vector DevianceFunction::from_layout(const Vector& full) const {
+  Vector x(coordinates_.size());
+  for (std::size_t i = 0; i < coordinates_.size(); ++i) x(Index(i)) = full(coordinates_[i]);
+  return x;
+}
+
+ModelParameters DevianceFunction::parameters(const Vector& x) const {
+  Vector full = full_;
+  for (std::size_t i = 0; i < coordinates_.size(); ++i) full(coordinates_[i]) = x(Index(i));
+  ModelParameters at = layout_.unpack(full);
+  if (beta_profiled_) at.beta = beta_;
+  return at;
+}
+
+double DevianceFunction::operator()(const Vector& x) {
+  ModelParameters at = parameters(x);
+  if (!beta_profiled_) return likelihood_.deviance(at);
+  const auto d = likelihood_.deviance_with_beta_in_inner_problem(at);
+  if (!d || !std::isfinite(*d)) return std::numeric_limits<double>::infinity();
+  if (at.beta.allFinite()) beta_ = at.beta;  // warm start for the next call
+  return *d;
+}
+
+bool DevianceFunction::analytic_gradient(const Vector& x, double& value, Vector& gradient) {
+  if (!likelihood_.has_gradient()) return false;
+  ModelParameters at = parameters(x);
+  ModelParameters g;
+  const bool ok = beta_profiled_ ? likelihood_.deviance_gradient_with_beta_in_inner_problem(at, value, g)
+                                 : likelihood_.deviance_gradient(at, value, g);
+  if (!ok) return false;
+  if (beta_profiled_ && at.beta.allFinite()) beta_ = at.beta;
+  Vector full(layout_.size());
+  full.segment(layout_.theta_begin(), layout_.n_theta()) = g.theta;
+  full.segment(layout_.beta_begin(), layout_.p()) = beta_profiled_ ? Vector::Zero(layout_.p()) : g.beta;
+  for (Index e = 0; e < layout_.n_family_estimated(); ++e) {
+    const std::size_t k = layout_.estimated_family_parameter(e);
+    const double v = at.family[k];
+    double dv_dx = 1.0;  // chain rule to the optimisation scale
+    switch (layout_.family_parameters()[k].scale) {
+      case ParameterScale::Log: dv_dx = v; break;
+      case ParameterScale::Logit: dv_dx = v * (1.0 - v); break;
+      case ParameterScale::Identity: break;
+    }
+    full(layout_.family_begin() + e) = g.family[k] * dv_dx;
+  }
+  full.segment(layout_.zi_begin(), layout_.p_zi()) = g.beta_zi;
+  gradient = from_layout(full);
+  return std::isfinite(value) && gradient.allFinite();
+}
+
+double DevianceFunction::value_and_gradient(const Vector& x, Vector& gradient) {
+  double value = 0;
+  if (analytic_gradient(x, value, gradient)) return value;
+  value = (*this)(x);
+  gradient = central_gradient(as_function(), x, difference_steps(x, step_));
+  return value;
+}
+
+SecondOrderDerivatives DevianceFunction::derivatives(const Vector& x, double f0, const Vector& h) {
+  double value = 0;
+  Vector g0;
+  if (!analytic_gradient(x, value, g0)) return central_derivatives(as_function(), x, f0, h);
+  const Index n = x.size();
+  SecondOrderDerivatives d{g0, Matrix(n, n)};
+  // Forward differences of the gradient: n gradients, O(h) error (1e-4 relative with the
+  // kernel's steps), ample for standard errors and the convergence checks.
+  Vector xi = x, up;
+  for (Index i = 0; i < n; ++i) {
+    xi(i) = x(i) + h(i);
+    const bool ok = analytic_gradient(xi, value, up);
+    xi(i) = x(i);
+    if (!ok) return central_derivatives(as_function(), x, f0, h);
+    d.hessian.col(i) = (up - g0) / h(i);
+  }
+  d.hessian = (0.5 * (d.hessian + d.hessian.transpose())).eval();
+  return d;
+}
+
+}  // namespace weft::fit

@@ -1,0 +1,68 @@
+#pragma once
+// The deviance -2 log L as a function of the optimiser's vector x (ParameterLayout), with its
+// gradient: analytic where the integrator gives one, central differences otherwise. Two
+// forms: every parameter (stage 2), or every parameter but beta, with beta profiled into the
+// inner problem (stage 1, lme4's nAGQ = 0).
+#include <weft/integrator.hpp>
+
+#include "fit/finite_differences.hpp"
+#include "fit/parameter_layout.hpp"
+
+#include <vector>
+
+namespace weft::fit {
+
+class DevianceFunction {
+ public:
+  // `beta_profiled`: x omits the beta block; beta follows the inner problem's joint mode
+  // (starting from `start.beta`, kept between calls as a warm start).
+  DevianceFunction(MarginalLikelihood& likelihood, const ParameterLayout& layout, double difference_step,
+                   bool beta_profiled = false, const ModelParameters* start = nullptr);
+
+  double operator()(const Vector& x);
+  double value_and_gradient(const Vector& x, Vector& gradient);
+
+  // Gradient and Hessian at x: the Hessian by forward differences of analytic gradients when
+  // there are any (n gradients), else by central differences of values (2n^2 deviances).
+  SecondOrderDerivatives derivatives(const Vector& x, double f0, const Vector& h);
+
+  ScalarFunction as_function() {
+    return [this](const Vector& x) { return (*this)(x); };
+  }
+
+  // The optimiser's vector and bounds for this form (the layout's, without beta if profiled).
+  Vector from_layout(const Vector& full) const;
+  // The parameters at x (with the current profiled beta).
+  ModelParameters parameters(const Vector& x) const;
+
+ private:
+  bool analytic_gradient(const Vector& x, double& value, Vector& gradient);
+
+  MarginalLikelihood& likelihood_;
+  const ParameterLayout& layout_;
+  double step_;
+  bool beta_profiled_;
+  std::vector<Index> coordinates_;  // layout indices this function's x covers
+  Vector full_;                     // the layout vector the fixed parts are read from
+  Vector beta_;                     // profiled beta (warm start)
+};
+
+// An Objective over z = s .* x (diagonal preconditioning, see curvature_scales).
+class ScaledObjective final : public Objective {
+ public:
+  ScaledObjective(DevianceFunction& f, Vector scale) : f_(f), scale_(std::move(scale)) {}
+  Vector to_scaled(const Vector& x) const { return x.cwiseProduct(scale_); }
+  Vector from_scaled(const Vector& z) const { return z.cwiseQuotient(scale_); }
+  double value(const Vector& z) override { return f_(from_scaled(z)); }
+  double value_and_gradient(const Vector& z, Vector& gradient) override {
+    const double f = f_.value_and_gradient(from_scaled(z), gradient);
+    gradient = gradient.cwiseQuotient(scale_);
+    return f;
+  }
+
+ private:
+  DevianceFunction& f_;
+  Vector scale_;
+};
+
+}  // namespace weft::fit

@@ -1,0 +1,29 @@
+"""weft: generalised linear mixed models with lme4 / glmmTMB numerics, from Python.
+
+The interlace GLMM API over weft's C++ kernel and plugins::
+
+    import pandas as pd
+    import weft
+
+    cbpp = pd.read_csv("configs/data/cbpp.csv")
+    result = weft.glmer("incidence / size ~ factor(period)", data=cbpp, family="binomial",
+                        groups="herd", weights=cbpp["size"].values)
+    print(result.fe_params)          # lme4: -1.3985 -0.9923 -1.1287 -1.5803
+    print(result.summary())
+
+See python/README.md. Bad input raises weft.InputError (a ValueError) with the message
+`weft fit` prints; a fit that did not converge warns weft.ConvergenceWarning.
+"""
+
+from ._weft import __version__, abi_version
+from .families import (BetaFamily, BinomialFamily, Family, GammaFamily, HurdleNegativeBinomial2Family,
+                       HurdlePoissonFamily, NegativeBinomial1Family, NegativeBinomial2Family, PoissonFamily,
+                       ZeroInflatedNegativeBinomial2Family, ZeroInflatedPoissonFamily, ZeroOneInflatedBetaFamily)
+from .model import ConvergenceWarning, GLMMResult, InputError, glmer, plugins
+
+__all__ = [
+    "glmer", "GLMMResult", "ConvergenceWarning", "InputError", "plugins", "Family",
+    "BinomialFamily", "PoissonFamily", "NegativeBinomial2Family", "NegativeBinomial1Family",
+    "ZeroInflatedPoissonFamily", "ZeroInflatedNegativeBinomial2Family", "HurdlePoissonFamily",
+    "HurdleNegativeBinomial2Family", "GammaFamily", "BetaFamily", "ZeroOneInflatedBetaFamily", "__version__", "abi_version",
+]

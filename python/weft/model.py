@@ -1,0 +1,321 @@
+"""``glmer()`` and its result: keyword arguments -> the kernel's model spec, its result
+document -> pandas objects. Every number comes from the compiled kernel (``weft._weft``)."""
+
+import copy
+import json
+import numbers
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from . import _weft
+from ._data import extra_column, to_columns
+from .families import Family
+
+__all__ = ["glmer", "GLMMResult", "ConvergenceWarning", "InputError", "plugins"]
+
+InputError = _weft.InputError  # a ValueError: a problem with the model or data the user can fix
+
+CONFIG_NAME = "glmer"      # names the arguments in messages, as the model YAML's file name does
+DATA_NAME = "data"         # names the data in messages ("data: no column 'farm' ...")
+NEWDATA_NAME = "newdata"
+WEIGHTS_COLUMN = "(weights)"  # weights=/offset= given as arrays: hidden columns, as R's model.frame
+OFFSET_COLUMN = "(offset)"
+
+
+class ConvergenceWarning(UserWarning):
+    """The optimizer stopped before the convergence checks passed (``converged`` is False)."""
+
+
+def _fail(key, what):
+    raise InputError(f"{CONFIG_NAME}: {key}: {what}")
+
+
+def _option_text(key, value):
+    """A plugin option or family parameter as the text the kernel parses (as YAML scalars)."""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return repr(float(value))
+    if isinstance(value, str):
+        return value
+    _fail(key, f"expected a number or text, got {value!r:.60}")
+
+
+def _options(section, mapping):
+    return {str(k): _option_text(f"{section}.{k}", v) for k, v in mapping.items()}
+
+
+def _text(key, value, expected, required=True):
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        _fail(key, f"expected {expected}, got {value!r:.60}")
+    return value
+
+
+def _names(key, value, expected):
+    """One name or a list of names (groups=, random=, plugin_path=)."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else value
+    try:
+        items = list(items)
+    except TypeError:
+        _fail(key, f"expected {expected}, got {value!r:.60}")
+    for item in items:
+        _text(key, item, expected)
+    return [str(item) for item in items]
+
+
+def _family(family, link):
+    if isinstance(family, Family):
+        name, parameters, family_link = family.name, family.parameters, family.link
+    elif isinstance(family, str) and family.strip():
+        name, parameters, family_link = family, {}, None
+    else:
+        _fail("family", f"expected a family name (e.g. 'binomial') or a family object "
+                        f"(e.g. NegativeBinomial2Family(theta=2.0)), got {family!r:.60}")
+    link = _text("link", link, "a link name (e.g. 'logit')", required=False)
+    if link is not None and family_link is not None and link != family_link:
+        _fail("link", f"'{link}' differs from the family object's link '{family_link}'; give one of them")
+    return name, _options("family", parameters), link if link is not None else family_link
+
+
+def _optimizer(optimizer, optimizer_options):
+    if isinstance(optimizer, dict):
+        options = dict(optimizer)
+        name = options.pop("name", None)
+        _text("optimizer.name", name, "an optimizer name (e.g. 'lbfgsb' or 'bobyqa')")
+    else:
+        name = _text("optimizer", optimizer, "an optimizer name (e.g. 'lbfgsb' or 'bobyqa') or a dict "
+                                             "{'name': 'bobyqa', 'max_evaluations': 20000}")
+        options = {}
+    if optimizer_options is not None:
+        if not isinstance(optimizer_options, dict):
+            _fail("optimizer_options", f"expected a dict such as {{'max_evaluations': 20000}}, got {optimizer_options!r:.60}")
+        options.update(optimizer_options)
+    return name, _options("optimizer", options)
+
+
+def _integrator(nAGQ, hessian):
+    if isinstance(nAGQ, (bool, np.bool_)) or not isinstance(nAGQ, numbers.Integral) or nAGQ < 1:
+        _fail("nAGQ", f"expected an integer >= 1 (1 = Laplace, n > 1 = adaptive Gauss-Hermite "
+                      f"with n points), got {nAGQ!r:.60}")
+    options = {}
+    if hessian is not None:
+        options["hessian"] = _text("hessian", hessian, "'expected' or 'observed'")
+    if int(nAGQ) == 1:
+        return "laplace", options
+    options["points"] = str(int(nAGQ))
+    return "agq", options
+
+
+def _random_terms(random):
+    terms = []
+    for term in _names("random", random, "a random-effects term such as '(1 | herd)' or a list of them"):
+        term = term.strip()
+        terms.append(term if term.startswith("(") else f"({term})")
+    return terms
+
+
+def _column_argument(key, value, column_name, columns):
+    """weights=/offset=: a column name, or an array added as a hidden column."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _text(key, value, "a column name or an array")
+    columns.append(extra_column(column_name, value, DATA_NAME, key))
+    return column_name
+
+
+def glmer(formula, data, family="binomial", groups=None, random=None, weights=None, offset=None,
+          nAGQ=1, optimizer="lbfgsb", link=None, zi=None, hessian=None, optimizer_options=None,
+          plugin_path=None):
+    """Fits a generalised linear mixed model (lme4's ``glmer``, glmmTMB's families).
+
+    formula   lme4 syntax: ``"incidence / size ~ period"``, ``"cbind(s, n - s) ~ x + (1 | g)"``
+    data      a pandas DataFrame or a dict of equally long arrays
+    family    a family name (``"binomial"``, ``"poisson"``, ``"nb2"``, ...) or object
+              (``NegativeBinomial2Family(theta=2.0)``, ``Family("my_plugin", k=1)``)
+    groups    ``"herd"`` or ``["site", "year"]``: a random intercept ``(1 | name)`` for each
+    random    ``["(1 | herd)", "(0 + x | herd)"]``: terms appended to the formula
+    weights   prior weights (binomial: trials): a column name or an array, one value per row
+    offset    a column name or an array added to the linear predictor
+    nAGQ      1: Laplace; n > 1: adaptive Gauss-Hermite quadrature with n points
+    optimizer ``"lbfgsb"``, ``"bobyqa"`` or ``{"name": "bobyqa", "max_evaluations": 20000}``
+    link      a link name the family accepts (its default otherwise)
+    zi        zero-inflation / hurdle formula for zip, zinb2, hurdle_*: ``"~ spp + mined"``
+    hessian   ``"expected"`` (lme4) or ``"observed"`` (glmmTMB) weights in the Laplace step
+    optimizer_options  extra optimizer options, e.g. ``{"max_evaluations": 5}``
+    plugin_path        extra folders searched for plugins (before ``$WEFT_PLUGIN_PATH``)
+
+    Returns a :class:`GLMMResult`. Bad input raises :class:`weft.InputError` (a ValueError)
+    with the one-line message ``weft fit`` prints; a fit that did not converge warns
+    :class:`ConvergenceWarning` and has ``converged == False``. The GIL is released while
+    fitting.
+    """
+    formula = _text("formula", formula, "a model formula (e.g. 'y ~ x + (1 | g)')")
+    terms = _random_terms(random)
+    if terms:
+        formula = " + ".join([formula] + terms)
+    group_names = _names("groups", groups, "a column name or a list of column names")
+    family_name, family_options, link = _family(family, link)
+    if zi is not None:
+        zi = _text("zi", zi, "a one-sided formula (e.g. '~ x')")
+        if not zi.lstrip().startswith("~"):
+            zi = "~ " + zi
+    integrator, integrator_options = _integrator(nAGQ, hessian)
+    optimizer_name, optimizer_opts = _optimizer(optimizer, optimizer_options)
+    dirs = _names("plugin_path", plugin_path, "a folder or a list of folders")
+
+    columns = to_columns(data, DATA_NAME)
+    weights_column = _column_argument("weights", weights, WEIGHTS_COLUMN, columns)
+    offset_column = _column_argument("offset", offset, OFFSET_COLUMN, columns)
+
+    fit = _weft.fit(columns, formula, family_name, family_options=family_options, link=link,
+                    weights=weights_column, offset=offset_column, groups=group_names, zi=zi,
+                    integrator=integrator, integrator_options=integrator_options,
+                    optimizer=optimizer_name, optimizer_options=optimizer_opts,
+                    plugin_path=dirs, config_name=CONFIG_NAME, data_name=DATA_NAME)
+    result = GLMMResult(fit, columns, offset_column == OFFSET_COLUMN)
+    if not result.converged:
+        detail = "; ".join(result.warnings) or "the optimizer did not reach its convergence criteria"
+        warnings.warn(f"the model did not converge: {detail}", ConvergenceWarning, stacklevel=2)
+    return result
+
+
+def _series(mapping, name):
+    return pd.Series({k: (np.nan if v is None else float(v)) for k, v in mapping.items()},
+                     dtype="float64", name=name)
+
+
+def _number(value):
+    return np.nan if value is None else float(value)
+
+
+class GLMMResult:
+    """A fitted model. Numbers are the kernel's result document (``to_json()``), the same
+    document ``weft fit --format json`` writes."""
+
+    def __init__(self, fit, columns, array_offset=False):
+        self._fit = fit
+        self._columns = columns          # the fitting data, for predict() without newdata
+        self._array_offset = array_offset
+        self._doc = json.loads(fit.document())
+        d = self._doc
+        self.converged = bool(d["converged"])
+        self.warnings = list(d["warnings"])
+        self.family = d["family"]
+        self.link = d["link"]
+        self.nobs = int(d["nobs"])
+        self.ngroups = {k: int(v) for k, v in d["ngroups"].items()}
+        self.fe_params = _series(d["fixef"], "fe_params")
+        self.bse = _series(d["se"], "bse")
+        self.zi_fe_params = _series(d["zi_fixef"], "zi_fe_params")
+        self.zi_bse = _series(d["zi_se"], "zi_bse")
+        self.family_parameters = {k: _number(v) for k, v in d["family_parameters"].items()}
+        self.family_parameters_se = {k: _number(v) for k, v in d.get("family_parameters_se", {}).items()}
+        self.llf = _number(d["loglik"])
+        self.aic = _number(d["aic"])
+        self.bic = _number(d["bic"])
+        self.deviance = _number(d["deviance"])
+        self.df_resid = int(d["df_resid"])
+        self.variance_components = self._variance_components()
+        self.random_effects = {
+            group: pd.DataFrame([[_number(v) for v in row] for row in block["values"]],
+                                index=pd.Index(block["levels"], name=group), columns=list(block["terms"]),
+                                dtype="float64")
+            for group, block in d["ranef"].items()}
+
+    def _variance_components(self):
+        """lme4's as.data.frame(VarCorr(fit)): per term, variances then covariances; a group
+        with several terms (x || g) is named g, g.1, ... as lme4 names them."""
+        rows, seen = [], {}
+        for block in self._doc["random"]:
+            group = block["group"]
+            count = seen.get(group, 0)
+            seen[group] = count + 1
+            grp = group if count == 0 else f"{group}.{count}"
+            terms = list(block["terms"])
+            sd = [_number(s) for s in block["sd"]]
+            corr = [[_number(c) for c in row] for row in block["corr"]]
+            for i, term in enumerate(terms):
+                rows.append((grp, term, None, sd[i] * sd[i], sd[i]))
+            for j in range(len(terms)):          # lower triangle, column by column (R's lower.tri)
+                for i in range(j + 1, len(terms)):
+                    rows.append((grp, terms[j], terms[i], corr[i][j] * sd[i] * sd[j], corr[i][j]))
+        frame = pd.DataFrame(rows, columns=["grp", "var1", "var2", "vcov", "sdcor"])
+        return frame.astype({"vcov": "float64", "sdcor": "float64"})
+
+    # ---- text and documents ------------------------------------------------------------------
+    def summary(self):
+        """The lme4-style summary ``weft fit`` prints."""
+        return self._fit.summary()
+
+    def to_json(self, path=None):
+        """The result document (``weft fit --format json``) as JSON text; with ``path``, also
+        written to that file (``weft predict`` reads it)."""
+        text = self._fit.document()
+        if path is not None:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+        return text
+
+    def to_dict(self):
+        """The result document as a dict (a copy)."""
+        return copy.deepcopy(self._doc)
+
+    @property
+    def params(self):
+        return self.fe_params
+
+    @property
+    def fittedvalues(self):
+        """Predictions on the response scale for the fitting data, random effects included."""
+        return self.predict()
+
+    # ---- predictions ------------------------------------------------------------------------
+    def predict(self, newdata=None, type="response", include_re=True, offset=None):
+        """Predictions (numpy array, one per row): ``type="response"`` (mean, including the
+        zero part for zip/hurdle families) or ``"link"``; ``include_re=False`` sets the random
+        effects to zero; group levels not seen in fitting get zero (lme4's
+        ``allow.new.levels = TRUE``). Without ``newdata``: the fitting data. A model fitted
+        with ``offset=`` as an array needs ``offset=`` for new data too."""
+        if type not in ("response", "link"):
+            raise InputError(f"predict: type: expected 'response' or 'link', got {type!r:.60}")
+        if newdata is None:
+            if offset is not None:
+                raise InputError("predict: offset: give it with newdata only (the fitting data keep their offset)")
+            columns = self._columns
+            name = DATA_NAME
+        else:
+            columns = to_columns(newdata, NEWDATA_NAME)
+            name = NEWDATA_NAME
+            if self._array_offset:
+                if offset is None:
+                    raise InputError("predict: offset: the model was fitted with offset= as an array; "
+                                     "give offset= (one value per row of newdata) as well")
+                columns.append(extra_column(OFFSET_COLUMN, offset, NEWDATA_NAME, "offset"))
+            elif offset is not None:
+                raise InputError("predict: offset: the model was fitted without an offset array; "
+                                 "offsets named in the formula or as a column come from newdata")
+        return self._fit.predict(columns, type == "link", not include_re, data_name=name)
+
+    def __str__(self):
+        return self.summary()
+
+    def __repr__(self):
+        state = "converged" if self.converged else "NOT converged"
+        return (f"<weft.GLMMResult {self.family}({self.link}), nobs={self.nobs}, "
+                f"loglik={self.llf:.4f}, {state}>")
+
+
+def plugins(plugin_path=None):
+    """Every plugin file found (as ``weft plugins``): a DataFrame with kind, name, version,
+    file and problem (empty when usable)."""
+    dirs = _names("plugin_path", plugin_path, "a folder or a list of folders")
+    return pd.DataFrame(_weft.plugins(dirs), columns=["kind", "name", "version", "file", "problem"])
