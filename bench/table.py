@@ -200,7 +200,7 @@ def main():
     a = ap.parse_args()
 
     head = ["benchmark", "lme4 s", "glmmTMB s", "weft s (fit)", "vs lme4", "vs glmmTMB",
-            "peak MB weft / lme4 / glmmTMB", "max abs Δfixef (vs)", "Δloglik weft−ref"]
+            "CPU s weft / lme4 / glmmTMB", "peak MB weft / lme4 / glmmTMB", "max abs Δfixef (vs)", "Δloglik weft−ref"]
     rows, notes, agq = [], [], []
     for name in a.names:
         lme4 = r_result(a.raw, name, "lme4")
@@ -228,6 +228,9 @@ def main():
         w_rss = max((r["rss"] for r in runs if r["rss"] is not None), default=None)
         mem = f"{fmt_mb(w_rss)} / {fmt_mb(lme4['rss'] if lme4 else None)} / " \
               f"{fmt_mb(tmb['rss'] if tmb else None)}"
+        def rcpu(r):
+            return r["doc"].get("cpu_seconds") if r and r["doc"] else None
+        cpu_cell = f"{fmt_s(best['cpu'] if best else None)} / {fmt_s(rcpu(lme4))} / {fmt_s(rcpu(tmb))}"
         rows.append([
             name,
             fmt_s(lme4["seconds"]) if lme4 else "–",
@@ -235,6 +238,7 @@ def main():
             weft_cell,
             fmt_ratio(lme4["seconds"] if lme4 else None, wall),
             fmt_ratio(tmb["seconds"] if tmb else None, wall),
+            cpu_cell,
             mem,
             f"{fmt_g(dmax)} ({ref_tool})" if dmax is not None else "–",
             fmt_dll(dll),
@@ -303,6 +307,7 @@ def main():
         "weft s: `weft fit --format json` end to end (process start, CSV read, fit, SEs, JSON), best of",
         "the runs listed below; (fit) is weft's own `time_seconds` (estimation only). nc = exit 3.",
         "vs lme4 / vs glmmTMB: R fit seconds / weft end-to-end seconds (higher is better for weft).",
+        "CPU s: user+sys CPU seconds of the same best weft run (whole process) and of the R fit call.",
         "peak MB: maximum resident set size from /usr/bin/time -v (weft process; whole Rscript process).",
         "Δfixef and Δloglik are against the tool the weft config mirrors (in parentheses).",
     ]

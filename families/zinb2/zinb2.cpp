@@ -1,37 +1,12 @@
-// Zero-inflated NB2 (glmmTMB: family = nbinom2, ziformula): p(0) = pi + (1 - pi) NB2(0).
+// Zero-inflated NB2 (glmmTMB: family = nbinom2 with ziformula).
 #include <weft/autodiff_family.hpp>
 #include <weft/count_distributions.hpp>
 #include <weft/plugin.hpp>
-#include <weft/response_checks.hpp>
 
 namespace {
 
-using namespace weft::counts;
-
-struct Density {
+struct Density : weft::counts::ZeroInflated<weft::counts::NegativeBinomial2Pmf> {
   static constexpr const char* name = "zinb2";
-  static constexpr weft::Support support = weft::Support::Counts;
-  static constexpr const char* default_link = "log";
-  static constexpr bool zero_model = true;
-  static std::vector<std::string> links() { return {"log"}; }
-  static std::vector<weft::FamilyParameterInfo> parameters() {
-    return {{"theta", weft::ParameterScale::Log, 1.0}};
-  }
-
-  template <class T>
-  static T log_density(double y, double w, const T& mu, const T& pi, const T* params) {
-    (void)params;
-    return w * log_zero_inflated(y, pi, log_nb2(y, mu, params[0]), log_nb2(0.0, mu, params[0]));
-  }
-  static double mean(double mu, double pi, const double* params) {
-    (void)params;
-    return (1.0 - pi) * mu;
-  }
-  static std::optional<std::string> check(double y, double w) {
-    if (!(w >= 0)) return "weights must be non-negative";
-    return weft::check_count(y);
-  }
-  static double initial_mean(double y, double) { return y + 0.1; }
 };
 
 }  // namespace

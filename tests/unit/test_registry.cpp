@@ -23,7 +23,8 @@ const registry::PluginRecord& record_for(registry::PluginRegistry& r, const std:
 
 TEST_CASE("the shipped plugins are found by kind and name") {
   auto& registry = testing::build_tree_plugins();
-  for (const char* f : {"binomial", "poisson", "nb2", "zip", "zinb2", "hurdle_poisson", "hurdle_nb2"}) CHECK(has(registry.names("family"), f));
+  for (const char* f : {"binomial", "poisson", "nb2", "zip", "zinb2", "hurdle_poisson", "hurdle_nb2", "nb1", "gamma", "beta", "zoib"})
+    CHECK(has(registry.names("family"), f));
   CHECK(has(registry.names("integrator"), "laplace"));
   CHECK(has(registry.names("integrator"), "agq"));
   CHECK(has(registry.names("optimizer"), "lbfgsb"));

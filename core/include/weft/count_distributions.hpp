@@ -4,9 +4,14 @@
 //   zero-inflated: p(0) = pi + (1 - pi) f(0),  p(y > 0) = (1 - pi) f(y)
 //   hurdle:        p(0) = pi,                  p(y > 0) = (1 - pi) f(y) / (1 - f(0))
 // with pi the zero model's probability (logit link).
+#include <weft/family.hpp>
 #include <weft/jet_math.hpp>
+#include <weft/response_checks.hpp>
 
 #include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace weft::counts {
 
@@ -83,5 +88,60 @@ T log_hurdle(double y, const T& pi, const T& log_f_y, const T& log_f_0) {
   if (y == 0) return log(pi);
   return log1p(-pi) + log_f_y - log1m_exp(log_f_0);
 }
+
+}  // namespace weft::counts
+
+namespace weft::counts {
+
+// Count distributions as building blocks for zero-inflated and hurdle families: log f(y) and
+// the number of family parameters they take (NB2: theta).
+struct PoissonPmf {
+  static std::vector<FamilyParameterInfo> parameters() { return {}; }
+  template <class T>
+  static T log_pmf(double y, const T& mu, const T*) { return log_poisson(y, mu); }
+};
+struct NegativeBinomial2Pmf {
+  static std::vector<FamilyParameterInfo> parameters() { return {{"theta", ParameterScale::Log, 1.0}}; }
+  template <class T>
+  static T log_pmf(double y, const T& mu, const T* params) { return log_nb2(y, mu, params[0]); }
+};
+
+// The parts every count family with a zero model shares (an AutoDiffFamily density without
+// its name): log link, count responses, R's mustart.
+template <class Pmf>
+struct ZeroModelCountDensity {
+  static constexpr Support support = Support::Counts;
+  static constexpr const char* default_link = "log";
+  static constexpr bool zero_model = true;
+  static std::vector<std::string> links() { return {"log"}; }
+  static std::vector<FamilyParameterInfo> parameters() { return Pmf::parameters(); }
+  static std::optional<std::string> check(double y, double w) {
+    if (!(w >= 0)) return "weights must be non-negative";
+    return check_count(y);
+  }
+  static double initial_mean(double y, double) { return y + 0.1; }
+};
+
+// Zero-inflated: p(0) = pi + (1 - pi) f(0), p(y > 0) = (1 - pi) f(y); mean (1 - pi) mu.
+template <class Pmf>
+struct ZeroInflated : ZeroModelCountDensity<Pmf> {
+  template <class T>
+  static T log_density(double y, double w, const T& mu, const T& pi, const T* params) {
+    return w * log_zero_inflated(y, pi, Pmf::log_pmf(y, mu, params), Pmf::log_pmf(0.0, mu, params));
+  }
+  static double mean(double mu, double pi, const double*) { return (1.0 - pi) * mu; }
+};
+
+// Hurdle: p(0) = pi, p(y > 0) = (1 - pi) f(y) / (1 - f(0)); mean (1 - pi) mu / (1 - f(0)).
+template <class Pmf>
+struct Hurdle : ZeroModelCountDensity<Pmf> {
+  template <class T>
+  static T log_density(double y, double w, const T& mu, const T& pi, const T* params) {
+    return w * log_hurdle(y, pi, Pmf::log_pmf(y, mu, params), Pmf::log_pmf(0.0, mu, params));
+  }
+  static double mean(double mu, double pi, const double* params) {
+    return (1.0 - pi) * mu / (1.0 - std::exp(Pmf::log_pmf(0.0, mu, params)));
+  }
+};
 
 }  // namespace weft::counts

@@ -16,6 +16,8 @@
 ##         cases_kernel.R  Laplace cases (lme4; probit_observed with glmmTMB), singular, max_evaluations
 ##         cases_agq.R     nAGQ > 1 cases and the loglik-scale rule
 ##         cases_counts.R  nb2 (lme4 and glmmTMB), zip, hurdle_nb2, zinb2, Poisson-vs-NB2 AIC pair
+##         cases_families.R  nb1, gamma (log, inverse), beta, zoib (glmmTMB), the zoib recovery
+##                         data (recovery/zoib) and examples/family-plugin's genpois reference
 
 Sys.setenv(LC_COLLATE = "C")
 invisible(Sys.setlocale("LC_COLLATE", "C"))
@@ -25,6 +27,7 @@ dir.create(REF_ROOT, recursive = TRUE, showWarnings = FALSE)
 source(file.path("tests", "reference", "R", "cases_kernel.R"))
 source(file.path("tests", "reference", "R", "cases_agq.R"))
 source(file.path("tests", "reference", "R", "cases_counts.R"))
+source(file.path("tests", "reference", "R", "cases_families.R"))
 
 ## Cases whose reference is an lme4 fit (Laplace or AGQ): weft must also reproduce them with
 ## --set optimizer=bobyqa.  glmmTMB references and the max_evaluations error case are left out.
