@@ -273,7 +273,7 @@ def main():
                 n.append(f"{tool}: {exit_meaning(r['rc'])} after {r['wall']:.1f} s {msg}")
             else:
                 if r["doc"].get("messages"):
-                    n.append(f"{tool} messages: " + "; ".join(r["doc"]["messages"]))
+                    n.append(f"{tool} messages: " + "; ".join(" ".join(m.split()) for m in r["doc"]["messages"]))
                 cpu = r["doc"].get("cpu_seconds")
                 cpu = f", fit CPU {cpu:.2f} s" if cpu is not None else ""
                 n.append(f"{tool}: Rscript process {r['wall']:.1f} s (fit {r['seconds']:.2f} s{cpu}), "
@@ -351,7 +351,7 @@ def main():
                                     text=True, timeout=30,
                                     cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
             if commit:
-                hdr.append(f"- repository HEAD: {commit}")
+                hdr.append(f"- repository HEAD when the table was made: {commit} (the binary may be older; see its md5)")
         except (OSError, subprocess.SubprocessError):
             pass
         v = versions(a.raw, a.names)

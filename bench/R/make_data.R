@@ -1,4 +1,4 @@
-# Makes the benchmark data sets in bench/data/ (gitignored; about 60 MB in all).
+# Makes the benchmark data sets in bench/data/ (gitignored; about 27 MB in all).
 #
 #   Rscript bench/R/make_data.R            # from the repository root (or any folder)
 #

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 namespace weft::fit {
@@ -107,6 +108,27 @@ void optimise_with_beta_inside(MarginalLikelihood& likelihood, const Optimizer& 
   if (std::isfinite(deviance(r.x))) start = deviance.parameters(r.x);
 }
 
+// A start off the boundary when some diagonal theta sits at 0 and moving it to 0.1 (with the
+// rest held) lowers the deviance; nullopt otherwise.
+std::optional<Vector> escape_from_zero_variance(DevianceFunction& deviance, const ParameterLayout& layout,
+                                                const ModelMatrices& model, const Vector& x, double value) {
+  const auto diagonal = model.theta_diagonal_mask();
+  Vector trial = x;
+  bool moved = false;
+  for (Index i = 0; i < layout.n_theta(); ++i)
+    if (diagonal(i) && std::abs(x(layout.theta_begin() + i)) < 1e-6) {
+      trial(layout.theta_begin() + i) = 0.1;
+      moved = true;
+    }
+  if (!moved) return std::nullopt;
+  const double f = deviance(trial);
+  if (!(f < value - 1e-6)) {
+    deviance(x);  // back to the optimum's modes
+    return std::nullopt;
+  }
+  return trial;
+}
+
 // Everything `weft predict` needs, in the result document's "model" block.
 nlohmann::json model_block(const PreparedModel& pm, const ModelParameters& at, const FitResult& result) {
   nlohmann::json params = nlohmann::json::object();
@@ -176,11 +198,22 @@ FitResult estimate(const PreparedModel& pm) {
   timer.lap("preconditioning");
   ScaledObjective objective(deviance, scale);
   const Vector lower = layout.lower(model), upper = layout.upper();
-  const OptimizerResult opt = pm.optimizer->minimize(objective, objective.to_scaled(x0), objective.to_scaled(lower),
-                                                     objective.to_scaled(upper));
+  OptimizerResult opt = pm.optimizer->minimize(objective, objective.to_scaled(x0), objective.to_scaled(lower),
+                                               objective.to_scaled(upper));
   registry::rethrow_plugin_failure(family);
   result.iterations += opt.iterations;
   result.function_evaluations += opt.evaluations;
+  // theta = 0 is a stationary point (the deviance is even in each diagonal theta), so a
+  // gradient-based optimiser that reaches it never leaves. If the deviance falls when a
+  // zero diagonal moves off the bound, the optimum is elsewhere: start again from there.
+  if (const auto escape = escape_from_zero_variance(deviance, layout, model, objective.from_scaled(opt.x), opt.value)) {
+    const OptimizerResult again = pm.optimizer->minimize(objective, objective.to_scaled(*escape), objective.to_scaled(lower),
+                                                         objective.to_scaled(upper));
+    registry::rethrow_plugin_failure(family);
+    result.iterations += again.iterations;
+    result.function_evaluations += again.evaluations;
+    if (again.value < opt.value) opt = again;
+  }
   const Vector x = objective.from_scaled(opt.x);
   timer.lap("stage 2 (all parameters)");
   const ModelParameters at = layout.unpack(x);
