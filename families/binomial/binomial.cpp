@@ -20,11 +20,12 @@ struct BinomialDensity {
   static std::vector<std::string> links() { return {"logit", "probit", "cloglog"}; }
   static std::vector<weft::FamilyParameterInfo> parameters() { return {}; }
 
+  // log p = s log mu + f log(1 - mu) + log_constant, with log_constant = log choose(w, s).
   template <class T>
   static T log_density(double y, double w, const T& mu, const T*) {
     using std::log;
     const double successes = w * y, failures = w - successes;
-    T l = T(weft::log_choose(w, successes));
+    T l = mu * 0.0;  // a zero of type T
     if (successes > 0) l += successes * log(mu);
     if (failures > 0) l += failures * log(1.0 - mu);
     return l;
@@ -34,10 +35,12 @@ struct BinomialDensity {
   static void derivatives(double y, double w, double mu, const double*, double& l, double& l_mu,
                           double& l_mumu) {
     const double s = w * y, f = w - s;
-    l = weft::log_choose(w, s) + (s > 0 ? s * std::log(mu) : 0.0) + (f > 0 ? f * std::log1p(-mu) : 0.0);
+    l = (s > 0 ? s * std::log(mu) : 0.0) + (f > 0 ? f * std::log1p(-mu) : 0.0);
     l_mu = s / mu - f / (1.0 - mu);
     l_mumu = -s / (mu * mu) - f / ((1.0 - mu) * (1.0 - mu));
   }
+
+  static double log_constant(double y, double w) { return weft::log_choose(w, w * y); }
 
   static double variance(double mu, const double*) { return mu * (1.0 - mu); }
 

@@ -17,10 +17,12 @@ struct NegativeBinomial2Density {
     return {{"theta", weft::ParameterScale::Log, 1.0}};  // glmmTMB's start: log theta = 0
   }
 
+  // log p = w log NB2(y; mu, theta) without -w log y!, which is log_constant.
   template <class T>
   static T log_density(double y, double w, const T& mu, const T* params) {
-    return w * weft::counts::log_nb2(y, mu, params[0]);
+    return w * weft::counts::log_nb2_without_factorial(y, mu, params[0]);
   }
+  static double log_constant(double y, double w) { return -w * std::lgamma(y + 1.0); }
   static double variance(double mu, const double* params) { return mu + mu * mu / params[0]; }
   static std::optional<std::string> check(double y, double w) {
     if (!(w >= 0)) return "weights must be non-negative";

@@ -18,6 +18,10 @@ using weft::OptimizerResult;
 using Eigen::VectorXd;
 
 struct EvaluationBudgetSpent {};
+// Many evaluations without a decrease the objective can resolve: a line search is probing
+// below the objective's rounding (large data sets: f ~ 1e6 with noise ~ 1e-8).
+struct ProgressStalled {};
+constexpr int kStallEvaluations = 12;
 
 // Adapts an Objective to LBFGSpp's functor, remembering the best point and counting calls.
 class CountingFunction {
@@ -25,12 +29,15 @@ class CountingFunction {
   CountingFunction(Objective& objective, long budget) : objective_(objective), budget_(budget) {}
   double operator()(const VectorXd& x, VectorXd& gradient) {
     if (evaluations_ >= budget_) throw EvaluationBudgetSpent{};
+    if (since_progress_ >= kStallEvaluations) throw ProgressStalled{};
     ++evaluations_;
+    ++since_progress_;
     double f = objective_.value_and_gradient(x, gradient);
     if (!std::isfinite(f) || !gradient.allFinite()) {
       f = std::numeric_limits<double>::max() / 4;  // LBFGSpp cannot take inf: a wall
       gradient.setZero();
     } else if (f < best_value_) {
+      if (!(f > best_value_ - 1e-13 * std::abs(best_value_))) since_progress_ = 0;
       best_value_ = f;
       best_x_ = x;
       best_gradient_ = gradient;
@@ -46,6 +53,7 @@ class CountingFunction {
   Objective& objective_;
   long budget_;
   long evaluations_ = 0;
+  int since_progress_ = 0;  // evaluations since the best value last fell measurably
   double best_value_ = std::numeric_limits<double>::infinity();
   VectorXd best_x_, best_gradient_;
 };
@@ -59,6 +67,10 @@ double projected_gradient_norm(const VectorXd& x, const VectorXd& g, const Vecto
   }
   return norm;
 }
+
+// Below this projected-gradient norm a failed line search ends the run rather than restarting
+// (the objective's precision is reached; the caller checks convergence itself).
+constexpr double kRestartThreshold = 1e-3;
 
 class Lbfgsb final : public weft::Optimizer {
  public:
@@ -80,7 +92,7 @@ class Lbfgsb final : public weft::Optimizer {
     param.past = 1;
     param.delta = 1e-15;
     param.max_iterations = int(max_iterations_);
-    param.max_linesearch = 40;
+    param.max_linesearch = 20;
     CountingFunction f(objective, max_evaluations_);
     OptimizerResult result;
     VectorXd x = start.cwiseMax(lower).cwiseMin(upper);
@@ -95,9 +107,15 @@ class Lbfgsb final : public weft::Optimizer {
       } catch (const EvaluationBudgetSpent&) {
         result.message = "reached max_evaluations (" + std::to_string(max_evaluations_) + ")";
         break;
+      } catch (const ProgressStalled&) {
+        result.message = "no further decrease measurable";
+        break;
       } catch (const std::exception& e) {
         result.message = std::string("line search stopped: ") + e.what();
         if (f.best_x().size() == 0) break;
+        // Usually the objective's own precision: nothing left to gain where the gradient is
+        // already small. Otherwise start again from the best point with a fresh memory.
+        if (projected_gradient_norm(f.best_x(), f.best_gradient(), lower, upper) <= kRestartThreshold) break;
         x = f.best_x();
       }
     }

@@ -17,6 +17,9 @@
 //   static void derivatives(double y, double w, double mu, const double* params,
 //                           double& l, double& l_mu, double& l_mumu);  // hand-written fast path
 //   static double mean(double mu, double zero_probability, const double* params);
+//   static double log_constant(double y, double w);  // the part of log p that depends on y and
+//       // w alone (log y!, log choose(n, k)); log_density and derivatives then leave it out and
+//       // the adapter adds it unless the caller asks to omit constants
 // A family with a zero model sets `static constexpr bool zero_model = true;` and its
 // log_density takes the zero probability after mu: log_density(y, w, mu, pi, params).
 //
@@ -43,6 +46,10 @@ concept HasAnalyticDerivatives = requires(double y, double w, double mu, const d
 template <class D>
 concept HasMean = requires(double mu, double pi, const double* p) {
   { D::mean(mu, pi, p) } -> std::convertible_to<double>;
+};
+template <class D>
+concept HasLogConstant = requires(double y, double w) {
+  { D::log_constant(y, w) } -> std::convertible_to<double>;
 };
 template <class D>
 concept HasZeroModel = requires { requires D::zero_model; };
@@ -98,8 +105,12 @@ class AutoDiffFamily : public Family {
         if (want_d2 || want_d1)
           mu_derivatives(y, w, mu[c], pi, params.data(), l, l_mu, l_mumu, want_d2);
         else
-          l = density(y, w, mu[c], pi, params.data());
-        if (!out.log_density.empty()) out.log_density[i] = l;
+          l = call(y, w, mu[c], pi, params.data());
+        if (!out.log_density.empty()) {
+          if constexpr (detail::HasLogConstant<D>)
+            if (!out.omit_constants) l += D::log_constant(y, w);
+          out.log_density[i] = l;
+        }
         if (want_d1) out.d1[i] = l_mu * mu_eta[c];
         if (want_d2) out.d2[i] = l_mumu * mu_eta[c] * mu_eta[c] + l_mu * mu_eta2[c];
         if (!out.fisher.empty()) {
@@ -146,8 +157,11 @@ class AutoDiffFamily : public Family {
     l_mumu = r.v[0].v[0];
   }
 
+  // The whole log density, constants included.
   static double density(double y, double w, double mu, double pi, const double* params) {
-    return call(y, w, mu, pi, params);
+    double l = call(y, w, mu, pi, params);
+    if constexpr (detail::HasLogConstant<D>) l += D::log_constant(y, w);
+    return l;
   }
 
  private:

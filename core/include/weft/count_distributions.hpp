@@ -45,10 +45,14 @@ T log_poisson(double y, const T& mu) {
 // (theta log(theta / (theta + mu)) is written -theta log1p(mu / theta): no cancellation when
 // theta is large, where NB2 approaches the Poisson.)
 template <class T>
-T log_nb2(double y, const T& mu, const T& theta) {
-  T l = log_rising_factorial(theta, y) - std::lgamma(y + 1.0) - theta * log1p(mu / theta);
+T log_nb2_without_factorial(double y, const T& mu, const T& theta) {
+  T l = log_rising_factorial(theta, y) - theta * log1p(mu / theta);
   if (y > 0) l += y * (log(mu) - log(theta + mu));
   return l;
+}
+template <class T>
+T log_nb2(double y, const T& mu, const T& theta) {
+  return log_nb2_without_factorial(y, mu, theta) - std::lgamma(y + 1.0);
 }
 
 // log NB1(y; mu, phi), var = mu (1 + phi) (glmmTMB's nbinom1): a negative binomial whose size

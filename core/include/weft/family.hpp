@@ -47,6 +47,10 @@ struct FamilyDerivatives {
   std::span<double> d1;           // d log p / d eta
   std::span<double> d2;           // d2 log p / d eta2
   std::span<double> fisher;       // E[-d2 log p / d eta2] (only if has_expected_information())
+  // The caller's request to leave out terms that depend on y and w alone (log y!, log
+  // choose(n, k)): an integrator evaluating thousands of times adds their sum once. A family
+  // may ignore it (the caller measures what was left out by evaluating both ways once).
+  bool omit_constants = false;
 };
 
 // Why row `row` is not a valid response for this family.

@@ -53,6 +53,26 @@ class PenalizedIrls {
     set_theta(model.theta_start());
   }
 
+  // The log-density terms that depend on the data alone, summed once (see omit_constants).
+  // Measured as the difference of one evaluation with and without them, at eta = offset and
+  // the given family parameters; zero for families that do not separate them.
+  void measure_constants(std::span<const double> params, const Vector& eta_zi) {
+    const std::size_t n = std::size_t(model_.n());
+    const Observations obs{{model_.y.data(), n}, {model_.weights.data(), n}};
+    const LinearPredictors lp{{model_.offset.data(), n}, {eta_zi.data(), std::size_t(eta_zi.size())}};
+    Vector with(model_.n()), without(model_.n());
+    FamilyDerivatives out;
+    out.log_density = {with.data(), n};
+    evaluate_in_parallel(family_, obs, lp, link_, params, out);
+    out.log_density = {without.data(), n};
+    out.omit_constants = true;
+    evaluate_in_parallel(family_, obs, lp, link_, params, out);
+    const double difference = (with - without).sum();
+    log_constant_ = std::isfinite(difference) ? difference : 0.0;
+    omit_constants_ = std::isfinite(difference);
+    constants_measured_ = true;
+  }
+
   HessianKind hessian() const { return hessian_; }
   const Vector& u() const { return u_; }
   void reset_modes() { u_.setZero(); }
@@ -60,13 +80,20 @@ class PenalizedIrls {
   const SparseMatrix& A() const { return A_; }
 
   // M = Z Lambda(theta), values only (the pattern is fixed, so is the Cholesky analysis).
+  //
+  // The warm start carries over in b = Lambda u, not in u: the linear predictor then stays
+  // where the last solve left it. (u itself scales like 1 / theta: a mode found at a small
+  // theta, reused at a large one, puts eta far out and overflows the weights.)
   void set_theta(const Vector& theta) {
+    if (theta_.size() == theta.size() && theta != theta_) carry_modes_to(theta);
+    theta_ = theta;
     lambda_.update(theta);
     design_.update(theta);
     if (!gram_.matches(M_)) {
       gram_.analyze(M_);
       A_ = gram_.pattern();
       cholesky_.analyzePattern(A_);
+      inverse_slots_.clear();  // a new pattern moves the selected inverse's slots
     }
   }
 
@@ -115,11 +142,19 @@ class PenalizedIrls {
     const int* outer = M.outerIndexPtr();
     const int* cols = M.innerIndexPtr();
     const double* mv = M.valuePtr();
+    // Where each (a, b) pair of a row's columns sits in the selected inverse: fixed with the
+    // pattern, so looked up once (rows have few columns; pairs are stored row by row).
+    if (inverse_slots_.empty()) {
+      for (Index i = 0; i < n; ++i)
+        for (int a = outer[i]; a < outer[i + 1]; ++a)
+          for (int b = outer[i]; b < outer[i + 1]; ++b) inverse_slots_.push_back(inverse_.slot(cols[a], cols[b]));
+    }
+    const long* slot = inverse_slots_.data();
     for (Index i = 0; i < n; ++i) {
       double hi = 0;
       for (int a = outer[i]; a < outer[i + 1]; ++a) {
         double ta = 0;
-        for (int b = outer[i]; b < outer[i + 1]; ++b) ta += inverse_(cols[a], cols[b]) * mv[b];
+        for (int b = outer[i]; b < outer[i + 1]; ++b, ++slot) ta += (*slot < 0 ? 0.0 : inverse_.value(*slot)) * mv[b];
         t[a] = ta;
         hi += mv[a] * ta;
       }
@@ -127,7 +162,7 @@ class PenalizedIrls {
     }
     const Vector c = W_prime.cwiseProduct(h);
     // v = K^-1 M'c: the implicit-function direction (joint with beta when it is profiled).
-    const Vector g_u = M.transpose() * c;
+    const Vector g_u = transpose_times(M, c);
     const SimplicialFactor* K = &cholesky_;
     if (hessian_ == HessianKind::Expected) {
       gram_.assemble(M, W_obs.data(), K_);
@@ -217,7 +252,9 @@ class PenalizedIrls {
     eta_.noalias() = eta_fixed_ + M_ * u;
     const Observations obs{{model_.y.data(), size_t(model_.n())}, {model_.weights.data(), size_t(model_.n())}};
     const LinearPredictors lp{{eta_.data(), size_t(eta_.size())}, {eta_zi.data(), size_t(eta_zi.size())}};
+    if (!constants_measured_) measure_constants(params, eta_zi);
     FamilyDerivatives out;
+    out.omit_constants = omit_constants_;
     out.log_density = {log_density_.data(), size_t(log_density_.size())};
     out.d1 = {d1_.data(), size_t(d1_.size())};
     if (hessian_ == HessianKind::Expected)
@@ -226,8 +263,29 @@ class PenalizedIrls {
       out.d2 = {weights_.data(), size_t(weights_.size())};
     evaluate_in_parallel(family_, obs, lp, link_, params, out);
     if (hessian_ == HessianKind::Observed) weights_ = -weights_;
-    const double value = -2.0 * log_density_.sum() + u.squaredNorm();
+    const double value = -2.0 * (log_density_.sum() + log_constant_) + u.squaredNorm();
     return std::isfinite(value) ? value : std::numeric_limits<double>::infinity();
+  }
+
+  // u <- Lambda(theta)^-1 Lambda(theta_) u, block by block (T_new^-1 T_old per term); where
+  // T_new is singular the affected components restart at 0.
+  void carry_modes_to(const Vector& theta) {
+    for (const auto& term : model_.terms) {
+      const Index k = term.k();
+      Matrix T_old = Matrix::Zero(k, k), T_new = Matrix::Zero(k, k);
+      for (Index c = 0; c < k; ++c)
+        for (Index r = c; r < k; ++r) {
+          T_old(r, c) = theta_(term.first_theta + term.theta_index(r, c));
+          T_new(r, c) = theta(term.first_theta + term.theta_index(r, c));
+        }
+      const bool invertible = (T_new.diagonal().array().abs() > 1e-10).all();
+      const Matrix R = invertible ? Matrix(T_new.triangularView<Eigen::Lower>().solve(T_old)) : Matrix::Zero(k, k);
+      for (Index j = 0; j < term.n_levels(); ++j) {
+        auto block = u_.segment(term.first_column + j * k, k);
+        block = (R * block).eval();
+      }
+    }
+    if (!u_.allFinite()) u_.setZero();
   }
 
   // Solves the joint (u, beta) Newton system [A B; B' G] [x_u; x_b] = [r_u; r_b] with
@@ -295,9 +353,15 @@ class PenalizedIrls {
     bool factor_is_current = false;  // is the Cholesky factor the one at the current u?
     for (int iter = 0; iter < kMaxIterations; ++iter) {
       result.iterations = iter + 1;
-      if (!factorize()) return result;
+      if (!factorize()) {
+        // A warm start can be too far out for the weights (overflow); start again at u = 0.
+        if (iter > 0 || u_.squaredNorm() == 0) return result;
+        u_.setZero();
+        f = evaluate(u_, params, eta_zi);
+        if (!std::isfinite(f) || !factorize()) return result;
+      }
       factor_is_current = true;
-      r_u.noalias() = M_.transpose() * d1_ - u_;
+      r_u = transpose_times(M_, d1_) - u_;
       double decrement;
       if (!beta) {
         du = cholesky_.solve(r_u);
@@ -360,7 +424,7 @@ class PenalizedIrls {
       factor_is_current = false;
     }
     if (!factor_is_current && !factorize()) return result;
-    result.conditional_deviance = -2.0 * log_density_.sum();
+    result.conditional_deviance = -2.0 * (log_density_.sum() + log_constant_);
     result.penalty = u_.squaredNorm();
     result.log_det = log_det();
     result.deviance = result.conditional_deviance + result.penalty + result.log_det;
@@ -388,10 +452,14 @@ class PenalizedIrls {
   SimplicialFactor cholesky_;
   // For the gradient: H^-1 on H's pattern, and K = M'W_obs M + I when H uses Fisher weights.
   SelectedInverse inverse_;
+  std::vector<long> inverse_slots_;  // per row, per pair of its columns: slot in inverse_
   SparseMatrix K_;
   SimplicialFactor observed_cholesky_;
   bool K_analyzed_ = false;
   Vector u_, eta_fixed_, eta_, log_density_, d1_, weights_;
+  Vector theta_;  // the theta of M and of the current u
+  bool constants_measured_ = false, omit_constants_ = false;
+  double log_constant_ = 0;  // sum of the data-only log-density terms the evaluations leave out
 };
 
 }  // namespace weft

@@ -44,15 +44,26 @@ class SelectedInverse {
   }
 
   // (A^-1)_{ab} in A's own indexing; (a, b) must be in A's pattern (or in L's fill).
-  double operator()(int a, int b) const { return permuted(position_[a], position_[b]); }
+  double operator()(int a, int b) const {
+    const long s = slot(a, b);
+    return s < 0 ? 0.0 : values_[std::size_t(s)];
+  }
+  // Where (A^-1)_{ab} is stored (-1 outside the pattern): fixed for one symbolic analysis, so
+  // callers reading the same entries for every factorisation can look them up once.
+  long slot(int a, int b) const { return permuted_slot(position_[a], position_[b]); }
+  double value(long slot) const { return values_[std::size_t(slot)]; }
 
  private:
-  double permuted(int r, int c) const {
+  long permuted_slot(int r, int c) const {
     if (r < c) std::swap(r, c);
     const int* first = inner_.data() + outer_[c];
     const int* last = inner_.data() + outer_[c + 1];
     const int* it = std::lower_bound(first, last, r);
-    return (it != last && *it == r) ? values_[it - inner_.data()] : 0.0;
+    return (it != last && *it == r) ? long(it - inner_.data()) : -1;
+  }
+  double permuted(int r, int c) const {
+    const long s = permuted_slot(r, c);
+    return s < 0 ? 0.0 : values_[std::size_t(s)];
   }
 
   std::vector<int> outer_, inner_, position_;

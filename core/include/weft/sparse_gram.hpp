@@ -9,6 +9,10 @@
 #include <algorithm>
 #include <vector>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 namespace weft {
 
 using RowSparseMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor>;
@@ -52,33 +56,91 @@ class SparseGram {
   // True when M has the pattern this was analysed for.
   bool matches(const RowSparseMatrix& M) const { return M.nonZeros() == nonzeros_of_M_ && M.cols() == pattern_.cols(); }
 
-  // Writes M' diag(w) M + I into A (lower triangle; A takes the fixed pattern).
+  // Writes M' diag(w) M + I into A (lower triangle; A takes the fixed pattern). Large M are
+  // split over threads, each scattering into its own copy of A's values.
   void assemble(const RowSparseMatrix& M, const double* w, SparseMatrix& A) const {
     if (A.nonZeros() != pattern_.nonZeros() || A.rows() != pattern_.rows()) A = pattern_;
     double* values = A.valuePtr();
-    std::fill(values, values + A.nonZeros(), 0.0);
-    for (Index s : diagonal_slots_) values[s] = 1.0;
-    const double* mv = M.valuePtr();
-    const int* outer = M.outerIndexPtr();
-    for (Index i = 0; i < M.rows(); ++i) {
-      const Index begin = outer[i], end = outer[i + 1];
-      const Index* slot = slots_.data() + row_start_[i];
-      const double wi = w[i];
-      for (Index a = begin; a < end; ++a) {
-        const double wa = wi * mv[a];
-        for (Index b = begin; b <= a; ++b) values[*slot++] += wa * mv[b];
+    const Index nnz = A.nonZeros();
+    std::fill(values, values + nnz, 0.0);
+    const Index rows = M.rows();
+    int threads = 1;
+#ifdef _OPENMP
+    if (rows >= kParallelRows) threads = omp_get_max_threads();
+#endif
+    if (threads <= 1) {
+      scatter(M, w, 0, rows, values);
+    } else {
+      std::vector<std::vector<double>> partial(std::size_t(threads - 1), std::vector<double>(std::size_t(nnz), 0.0));
+#pragma omp parallel num_threads(threads)
+      {
+#ifdef _OPENMP
+        const int t = omp_get_thread_num();
+#else
+        const int t = 0;
+#endif
+        const Index begin = rows * t / threads, end = rows * (t + 1) / threads;
+        scatter(M, w, begin, end, t == 0 ? values : partial[std::size_t(t - 1)].data());
       }
+      for (const auto& p : partial)
+        for (Index k = 0; k < nnz; ++k) values[k] += p[std::size_t(k)];
     }
+    for (Index s : diagonal_slots_) values[s] += 1.0;
   }
 
   const SparseMatrix& pattern() const { return pattern_; }
 
  private:
+  static constexpr Index kParallelRows = 50000;
+
+  // Adds w_i m_ia m_ib of rows [begin, end) into `values` (A's value array layout).
+  void scatter(const RowSparseMatrix& M, const double* w, Index begin, Index end, double* values) const {
+    const double* mv = M.valuePtr();
+    const int* outer = M.outerIndexPtr();
+    const Index* slot = slots_.data() + row_start_[begin];
+    for (Index i = begin; i < end; ++i) {
+      const Index first = outer[i], last = outer[i + 1];
+      const double wi = w[i];
+      for (Index a = first; a < last; ++a) {
+        const double wa = wi * mv[a];
+        for (Index b = first; b <= a; ++b) values[*slot++] += wa * mv[b];
+      }
+    }
+  }
+
   SparseMatrix pattern_;
   std::vector<Index> diagonal_slots_;
   std::vector<Index> row_start_;
   std::vector<Index> slots_;
   Index nonzeros_of_M_ = -1;
 };
+
+// M' v for a row-major M, over threads with private accumulators (the transposed product
+// scatters into few columns, which threads cannot share).
+inline Vector transpose_times(const RowSparseMatrix& M, const Vector& v) {
+  const Index rows = M.rows(), cols = M.cols();
+  int threads = 1;
+#ifdef _OPENMP
+  if (rows >= 50000) threads = omp_get_max_threads();
+#endif
+  std::vector<Vector> partial(std::size_t(threads), Vector::Zero(cols));
+#pragma omp parallel num_threads(threads)
+  {
+#ifdef _OPENMP
+    const int t = omp_get_thread_num();
+#else
+    const int t = 0;
+#endif
+    const Index begin = rows * t / threads, end = rows * (t + 1) / threads;
+    Vector& out = partial[std::size_t(t)];
+    const double* mv = M.valuePtr();
+    const int* outer = M.outerIndexPtr();
+    const int* inner = M.innerIndexPtr();
+    for (Index i = begin; i < end; ++i)
+      for (Index k = outer[i]; k < outer[i + 1]; ++k) out(inner[k]) += mv[k] * v(i);
+  }
+  for (int t = 1; t < threads; ++t) partial[0] += partial[std::size_t(t)];
+  return partial[0];
+}
 
 }  // namespace weft

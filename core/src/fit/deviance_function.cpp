@@ -1,6 +1,8 @@
 #include "fit/deviance_function.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 
 namespace weft::fit {
@@ -66,7 +68,9 @@ bool DevianceFunction::analytic_gradient(const Vector& x, double& value, Vector&
 
 double DevianceFunction::value_and_gradient(const Vector& x, Vector& gradient) {
   double value = 0;
-  if (analytic_gradient(x, value, gradient)) return value;
+  const bool ok = analytic_gradient(x, value, gradient);
+  if (getenv("WEFT_TRACE")) { fprintf(stderr, "g%d x=", int(ok)); for (int i=0;i<x.size();++i) fprintf(stderr, "%.8g ", x(i)); fprintf(stderr, " f=%.12g g=", value); for (int i=0;i<gradient.size();++i) fprintf(stderr, "%.4g ", gradient(i)); fprintf(stderr, "\n"); }
+  if (ok) return value;
   value = (*this)(x);
   gradient = central_gradient(as_function(), x, difference_steps(x, step_));
   return value;

@@ -98,14 +98,20 @@ void optimise_with_beta_inside(MarginalLikelihood& likelihood, const Optimizer& 
   if (!likelihood.deviance_with_beta_in_inner_problem(probe) || !probe.beta.allFinite()) return;
   if (layout.size() == layout.p()) return;  // nothing but beta to optimise
   DevianceFunction deviance(likelihood, layout, kGradientStep, true, &probe);
-  ScaledObjective objective(deviance, Vector::Ones(layout.size() - layout.p()));
-  const OptimizerResult r = optimizer.minimize(objective, deviance.from_layout(layout.pack(probe)),
-                                               deviance.from_layout(layout.lower(model)),
-                                               deviance.from_layout(layout.upper()));
+  const Vector x0 = deviance.from_layout(layout.pack(probe));
+  ScaledObjective objective(deviance, curvature_scales(deviance.as_function(), x0, deviance(x0),
+                                                       difference_steps(x0, kHessianStep)));
+  const OptimizerResult r = optimizer.minimize(objective, objective.to_scaled(x0),
+                                               objective.to_scaled(deviance.from_layout(layout.lower(model))),
+                                               objective.to_scaled(deviance.from_layout(layout.upper())));
   result.iterations += r.iterations;
   result.function_evaluations += r.evaluations;
   if (!r.x.allFinite() || !std::isfinite(r.value)) return;
-  if (std::isfinite(deviance(r.x))) start = deviance.parameters(r.x);
+  const Vector x = objective.from_scaled(r.x);
+  if (std::isfinite(deviance(x))) {
+    start = deviance.parameters(x);
+    start.theta = canonical_theta(model.terms, start.theta);
+  }
 }
 
 // A start off the boundary when some diagonal theta sits at 0 and moving it to 0.1 (with the
@@ -186,8 +192,9 @@ FitResult estimate(const PreparedModel& pm) {
   // Start: beta from the GLM, theta as lme4, family parameters at their start values.
   ModelParameters start = layout.start(model);
   start.beta = glm_start(model, family, *pm.link, start.family);
+  start.theta = theta_start(model, family, *pm.link, start.family, start.beta);
   PhaseTimer timer;
-  optimise_with_beta_inside(*likelihood, *pm.optimizer, layout, model, start, result);
+  if (!std::getenv("WEFT_SKIP_STAGE1")) optimise_with_beta_inside(*likelihood, *pm.optimizer, layout, model, start, result);
   timer.lap("stage 1 (beta in the inner problem)");
   registry::rethrow_plugin_failure(family);  // a family exception an optimizer took for a failed step
 
@@ -214,7 +221,9 @@ FitResult estimate(const PreparedModel& pm) {
     result.function_evaluations += again.evaluations;
     if (again.value < opt.value) opt = again;
   }
-  const Vector x = objective.from_scaled(opt.x);
+  Vector x = objective.from_scaled(opt.x);
+  x.segment(layout.theta_begin(), layout.n_theta()) =
+      canonical_theta(model.terms, x.segment(layout.theta_begin(), layout.n_theta()));
   timer.lap("stage 2 (all parameters)");
   const ModelParameters at = layout.unpack(x);
 

@@ -59,7 +59,9 @@ Vector curvature_scales(const ScalarFunction& f, const Vector& x, double f0, con
     const double down = f(xi);
     xi(i) = x(i);
     const double curvature = (up - 2.0 * f0 + down) / (h(i) * h(i));
-    if (std::isfinite(curvature) && curvature > 1e-8) scale(i) = std::sqrt(curvature);
+    // |f''|: where f is locally concave (theta far from its optimum) the size of the curvature
+    // still sets a sensible first step.
+    if (std::isfinite(curvature) && std::abs(curvature) > 1e-8) scale(i) = std::sqrt(std::abs(curvature));
   }
   return scale;
 }

@@ -45,7 +45,7 @@ class FiniteDifferenceObjective final : public Objective {
 // start, so every direction has unit curvature there. Without it a coefficient of a covariate
 // on a large scale (grouseticks' cHEIGHT, SE 0.003) and a variance parameter differ in
 // curvature by 10^5 and quasi-Newton line searches stall. (ScaledObjective applies it.)
-// s_i = sqrt(d2f/dx_i2) by second differences at x (1 where that is not a positive number).
+// s_i = sqrt(|d2f/dx_i2|) by second differences at x (1 where that is zero or not finite).
 Vector curvature_scales(const ScalarFunction& f, const Vector& x, double f0, const Vector& h);
 
 }  // namespace weft::fit

@@ -1,7 +1,9 @@
 #include "fit/glm_start.hpp"
 
 #include <weft/parallel_family.hpp>
+#include <weft/sparse_gram.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 namespace weft::fit {
@@ -26,6 +28,7 @@ GlmState evaluate(const ModelMatrices& model, const Family& family, const Link& 
   FamilyDerivatives out;
   out.log_density = {s.log_density.data(), n};
   out.d1 = {s.d1.data(), n};
+  out.omit_constants = true;  // only differences of the deviance matter here
   if (family.has_expected_information()) {
     out.fisher = {s.weights.data(), n};
     evaluate_in_parallel(family, obs, lp, link, params, out);
@@ -86,6 +89,45 @@ Vector glm_start(const ModelMatrices& model, const Family& family, const Link& l
     if (!first && change < 1e-10 * (std::abs(state.deviance) + 0.1)) break;  // glm.control epsilon
   }
   return beta.allFinite() ? beta : Vector::Zero(p);
+}
+
+Vector theta_start(const ModelMatrices& model, const Family& family, const Link& link, std::span<const double> params,
+                   const Vector& beta) {
+  Vector theta = model.theta_start();
+  const Index n = model.n();
+  const Vector eta = model.X * beta + model.offset;
+  const Vector eta_zi = family.uses_zero_model() ? Vector::Constant(n, -30.0) : Vector();
+  const GlmState s = evaluate(model, family, link, params, eta, eta_zi);
+  // Working residuals on the link scale, r = d1 / W, with precision W.
+  const RowSparseMatrix Z = model.Z;
+  for (const auto& term : model.terms) {
+    if (term.k() != 1) continue;
+    const Index levels = term.n_levels();
+    Vector weight_sum = Vector::Zero(levels), weighted_residual = Vector::Zero(levels);
+    for (Index i = 0; i < n; ++i)
+      for (RowSparseMatrix::InnerIterator it(Z, i); it; ++it) {
+        const Index j = it.col() - term.first_column;
+        if (j < 0 || j >= levels || !(s.weights(i) > 0)) continue;
+        weight_sum(j) += s.weights(i) * it.value() * it.value();
+        weighted_residual(j) += s.d1(i) * it.value();
+      }
+    // Between-level variance of the level means beyond their sampling variance (method of moments).
+    double sum = 0, sum_sq = 0, sampling = 0;
+    Index used = 0;
+    for (Index j = 0; j < levels; ++j) {
+      if (!(weight_sum(j) > 0)) continue;
+      const double mean = weighted_residual(j) / weight_sum(j);
+      sum += mean;
+      sum_sq += mean * mean;
+      sampling += 1.0 / weight_sum(j);
+      ++used;
+    }
+    if (used < 3) continue;
+    const double variance = (sum_sq - sum * sum / double(used)) / double(used - 1) - sampling / double(used);
+    if (!std::isfinite(variance)) continue;
+    theta(term.first_theta) = std::clamp(std::sqrt(std::max(variance, 0.0)), 0.1, 3.0);
+  }
+  return theta;
 }
 
 }  // namespace weft::fit

@@ -14,4 +14,12 @@ namespace weft::fit {
 Vector glm_start(const ModelMatrices& model, const Family& family, const Link& link,
                  std::span<const double> params);
 
+// Start values for theta: for each scalar term (1 | g), the method-of-moments SD of the
+// level means of the GLM's working residuals beyond their sampling variance, clamped to
+// [0.1, 3]; lme4's 1 (identity T) for vector terms. lme4 starts every theta at 1, and the
+// optimum is the same from either start; a start near the optimum saves most of the work on
+// large data sets.
+Vector theta_start(const ModelMatrices& model, const Family& family, const Link& link, std::span<const double> params,
+                   const Vector& beta);
+
 }  // namespace weft::fit

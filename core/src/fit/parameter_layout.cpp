@@ -70,11 +70,20 @@ ModelParameters ParameterLayout::start(const ModelMatrices& model) const {
   return at;
 }
 
-Vector ParameterLayout::lower(const ModelMatrices& model) const {
+Vector ParameterLayout::lower(const ModelMatrices&) const {
+  // theta is unbounded here (see canonical_theta): lme4's bound theta_diag >= 0 makes theta = 0,
+  // where the deviance's gradient vanishes by symmetry, a point optimisers land on and stall at.
   Vector lo = Vector::Constant(size(), -std::numeric_limits<double>::infinity());
-  lo.segment(theta_begin(), n_theta_) = model.theta_lower();
   lo.segment(family_begin(), n_family_estimated()).setConstant(-kFamilyParameterBound);
   return lo;
+}
+
+Vector canonical_theta(const std::vector<RandomEffectTerm>& terms, Vector theta) {
+  for (const auto& term : terms)
+    for (Index c = 0; c < term.k(); ++c)
+      if (theta(term.first_theta + term.theta_index(c, c)) < 0)
+        for (Index r = c; r < term.k(); ++r) theta(term.first_theta + term.theta_index(r, c)) *= -1.0;
+  return theta;
 }
 
 Vector ParameterLayout::upper() const {

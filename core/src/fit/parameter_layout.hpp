@@ -49,6 +49,11 @@ class ParameterLayout {
   std::vector<std::size_t> estimated_;
 };
 
+// theta with every term's factor T in lme4's form (non-negative diagonal): T and T D with
+// D = diag(+-1) give the same covariance T T', so the optimiser may roam over negative
+// diagonals and the result is mapped back here by flipping the sign of such columns.
+Vector canonical_theta(const std::vector<RandomEffectTerm>& terms, Vector theta);
+
 // Natural scale <-> optimisation scale of one family parameter.
 double to_optimizer_scale(ParameterScale scale, double value);
 double from_optimizer_scale(ParameterScale scale, double x);
