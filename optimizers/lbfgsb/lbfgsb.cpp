@@ -21,42 +21,10 @@ struct EvaluationBudgetSpent {};
 // Many evaluations without a decrease the objective can resolve: a line search is probing
 // below the objective's rounding (large data sets: f ~ 1e6 with noise ~ 1e-8).
 struct ProgressStalled {};
-constexpr int kStallEvaluations = 12;
-
-// Adapts an Objective to LBFGSpp's functor, remembering the best point and counting calls.
-class CountingFunction {
- public:
-  CountingFunction(Objective& objective, long budget) : objective_(objective), budget_(budget) {}
-  double operator()(const VectorXd& x, VectorXd& gradient) {
-    if (evaluations_ >= budget_) throw EvaluationBudgetSpent{};
-    if (since_progress_ >= kStallEvaluations) throw ProgressStalled{};
-    ++evaluations_;
-    ++since_progress_;
-    double f = objective_.value_and_gradient(x, gradient);
-    if (!std::isfinite(f) || !gradient.allFinite()) {
-      f = std::numeric_limits<double>::max() / 4;  // LBFGSpp cannot take inf: a wall
-      gradient.setZero();
-    } else if (f < best_value_) {
-      if (!(f > best_value_ - 1e-13 * std::abs(best_value_))) since_progress_ = 0;
-      best_value_ = f;
-      best_x_ = x;
-      best_gradient_ = gradient;
-    }
-    return f;
-  }
-  int evaluations() const { return int(evaluations_); }
-  double best_value() const { return best_value_; }
-  const VectorXd& best_x() const { return best_x_; }
-  const VectorXd& best_gradient() const { return best_gradient_; }
-
- private:
-  Objective& objective_;
-  long budget_;
-  long evaluations_ = 0;
-  int since_progress_ = 0;  // evaluations since the best value last fell measurably
-  double best_value_ = std::numeric_limits<double>::infinity();
-  VectorXd best_x_, best_gradient_;
-};
+constexpr int kStallEvaluations = 6;
+// A point the convergence test accepts, met inside a line search: LBFGSpp tests convergence
+// only between iterations, and would otherwise go on probing around it.
+struct ConvergedInLineSearch {};
 
 // The infinity norm of the gradient projected on the box (zero where a bound blocks it).
 double projected_gradient_norm(const VectorXd& x, const VectorXd& g, const VectorXd& lower, const VectorXd& upper) {
@@ -71,6 +39,46 @@ double projected_gradient_norm(const VectorXd& x, const VectorXd& g, const Vecto
 // Below this projected-gradient norm a failed line search ends the run rather than restarting
 // (the objective's precision is reached; the caller checks convergence itself).
 constexpr double kRestartThreshold = 1e-3;
+
+// Adapts an Objective to LBFGSpp's functor, remembering the best point and counting calls.
+class CountingFunction {
+ public:
+  CountingFunction(Objective& objective, long budget, const VectorXd& lower, const VectorXd& upper, double tolerance)
+      : objective_(objective), budget_(budget), lower_(&lower), upper_(&upper), tolerance_(tolerance) {}
+  double operator()(const VectorXd& x, VectorXd& gradient) {
+    if (evaluations_ >= budget_) throw EvaluationBudgetSpent{};
+    if (since_progress_ >= kStallEvaluations) throw ProgressStalled{};
+    ++evaluations_;
+    ++since_progress_;
+    double f = objective_.value_and_gradient(x, gradient);
+    if (!std::isfinite(f) || !gradient.allFinite()) {
+      f = std::numeric_limits<double>::max() / 4;  // LBFGSpp cannot take inf: a wall
+      gradient.setZero();
+    } else if (f < best_value_) {
+      if (!(f > best_value_ - 1e-13 * std::abs(best_value_))) since_progress_ = 0;
+      best_value_ = f;
+      best_x_ = x;
+      best_gradient_ = gradient;
+      if (projected_gradient_norm(x, gradient, *lower_, *upper_) <= tolerance_) throw ConvergedInLineSearch{};
+    }
+    return f;
+  }
+  int evaluations() const { return int(evaluations_); }
+  double best_value() const { return best_value_; }
+  const VectorXd& best_x() const { return best_x_; }
+  const VectorXd& best_gradient() const { return best_gradient_; }
+
+ private:
+  Objective& objective_;
+  long budget_;
+  const VectorXd* lower_;
+  const VectorXd* upper_;
+  double tolerance_;
+  long evaluations_ = 0;
+  int since_progress_ = 0;  // evaluations since the best value last fell measurably
+  double best_value_ = std::numeric_limits<double>::infinity();
+  VectorXd best_x_, best_gradient_;
+};
 
 class Lbfgsb final : public weft::Optimizer {
  public:
@@ -93,7 +101,7 @@ class Lbfgsb final : public weft::Optimizer {
     param.delta = 1e-15;
     param.max_iterations = int(max_iterations_);
     param.max_linesearch = 20;
-    CountingFunction f(objective, max_evaluations_);
+    CountingFunction f(objective, max_evaluations_, lower, upper, tolerance_);
     OptimizerResult result;
     VectorXd x = start.cwiseMax(lower).cwiseMin(upper);
     constexpr int kRestarts = 3;
@@ -106,6 +114,9 @@ class Lbfgsb final : public weft::Optimizer {
         break;
       } catch (const EvaluationBudgetSpent&) {
         result.message = "reached max_evaluations (" + std::to_string(max_evaluations_) + ")";
+        break;
+      } catch (const ConvergedInLineSearch&) {
+        result.message = "converged";
         break;
       } catch (const ProgressStalled&) {
         result.message = "no further decrease measurable";

@@ -97,6 +97,13 @@ PreparedModel prepare_model(const config::ModelSpec& spec, const data::DataFrame
   m.optimizer = registry.create_optimizer(spec.optimizer.name, cfg + ": optimizer");
   configure(*m.optimizer, spec.optimizer, cfg, "optimizer");
   m.optimizer_name = spec.optimizer.name;
+  m.first_stage_optimizer = registry.create_optimizer(spec.optimizer.name, cfg + ": optimizer");
+  config::ComponentSpec first_stage = spec.optimizer;
+  const auto accepted = m.first_stage_optimizer->option_names();
+  if (!first_stage.options.count("tolerance") &&
+      std::find(accepted.begin(), accepted.end(), "tolerance") != accepted.end())
+    first_stage.options["tolerance"] = "1e-3";
+  configure(*m.first_stage_optimizer, first_stage, cfg, "optimizer");
 
   if (spec.zi_formula && !m.family->uses_zero_model())
     throw InputError(cfg + ": zi: family '" + m.family->name() +

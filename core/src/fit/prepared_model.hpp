@@ -22,6 +22,9 @@ struct PreparedModel {
   std::unique_ptr<Link> link;
   std::unique_ptr<Integrator> integrator;
   std::unique_ptr<Optimizer> optimizer;
+  // The same optimiser for the first stage, whose result is only a start: a looser
+  // tolerance unless the model file sets one.
+  std::unique_ptr<Optimizer> first_stage_optimizer;
   std::vector<std::optional<double>> fixed_family_parameters;  // per Family::parameters()
   design::BuiltModel built;
   std::string integrator_name, optimizer_name;
