@@ -41,6 +41,30 @@ class AgqLikelihood final : public MarginalLikelihood {
     return quadrature(at, eta_zi);
   }
 
+  // Analytic gradients for beta and theta; families with parameters or a zero model use
+  // finite differences (their AGQ gradient would need the parameters' derivatives at every node).
+  bool has_gradient() const override { return true; }
+  bool deviance_gradient(const ModelParameters& at, double& deviance, ModelParameters& gradient) override {
+    if (!at.family.empty() || model_.X_zi.cols() > 0) return false;
+    pirls_.set_theta(at.theta);
+    const Vector eta_zi = zero_model_predictor(at);
+    const InnerSolution laplace = pirls_.solve(at.beta, at.family, eta_zi);
+    deviance = laplace.deviance;
+    if (!std::isfinite(deviance)) return false;
+    if (rule_.nodes.size() == 1) return pirls_.gradient(at.theta, at.family, eta_zi, gradient);
+    deviance = quadrature(at, eta_zi, &gradient);
+    return std::isfinite(deviance) && gradient.beta.size() == model_.p();
+  }
+  bool deviance_gradient_with_beta_in_inner_problem(ModelParameters& at, double& deviance,
+                                                   ModelParameters& gradient) override {
+    // The first stage is lme4's nAGQ = 0 objective: the Laplace one, whatever the points.
+    pirls_.set_theta(at.theta);
+    const Vector eta_zi = zero_model_predictor(at);
+    deviance = pirls_.solve_with_beta(at.beta, at.family, eta_zi).deviance;
+    if (!std::isfinite(deviance)) return false;
+    return pirls_.gradient(at.theta, at.family, eta_zi, gradient, true);
+  }
+
   std::optional<double> deviance_with_beta_in_inner_problem(ModelParameters& at) override {
     // lme4 starts nAGQ > 1 fits with the same nAGQ = 0 stage as Laplace.
     pirls_.set_theta(at.theta);
@@ -59,8 +83,9 @@ class AgqLikelihood final : public MarginalLikelihood {
     return model_.X_zi * at.beta_zi;
   }
 
-  // -2 log L by quadrature around the modes the last Laplace solve found.
-  double quadrature(const ModelParameters& at, const Vector& eta_zi) {
+  // -2 log L by quadrature around the modes the last Laplace solve found; with `gradient`,
+  // also its derivatives in beta and theta (see deviance_gradient for the formulas).
+  double quadrature(const ModelParameters& at, const Vector& eta_zi, ModelParameters* gradient = nullptr) {
     const Index n = model_.n(), q = model_.q();
     const double lambda = at.theta(0);
     const Vector& u = pirls_.u();
@@ -69,20 +94,26 @@ class AgqLikelihood final : public MarginalLikelihood {
     for (Index j = 0; j < q; ++j) sigma(j) = 1.0 / std::sqrt(A_diagonal(j));
     const Vector eta_fixed = model_.X * at.beta + model_.offset;
     const std::size_t points = rule_.nodes.size();
-    // log of each node's term per group: log w_k + l_j(u_k) - u_k^2/2 + z_k^2/2.
-    Matrix log_terms(q, Index(points));
-    Vector eta(n), log_density(n);
-    const Observations obs{{model_.y.data(), std::size_t(n)}, {model_.weights.data(), std::size_t(n)}};
-    for (std::size_t k = 0; k < points; ++k) {
-      const double z = rule_.nodes[k];
+    const std::size_t nn = std::size_t(n);
+    const Observations obs{{model_.y.data(), nn}, {model_.weights.data(), nn}};
+    const std::span<const double> zi{eta_zi.data(), std::size_t(eta_zi.size())};
+    auto node_eta = [&](double z, Vector& eta) {
       for (Index i = 0; i < n; ++i) {
         const Index j = group_of_row_[i];
         eta(i) = eta_fixed(i) + lambda * (u(j) + sigma(j) * z);
       }
+    };
+    // log of each node's term per group: log w_k + l_j(u_k) - u_k^2/2 + z_k^2/2 (the data-only
+    // constants of log p are the same at every node: added once at the end).
+    Matrix log_terms(q, Index(points));
+    Vector eta(n), log_density(n);
+    for (std::size_t k = 0; k < points; ++k) {
+      const double z = rule_.nodes[k];
+      node_eta(z, eta);
       FamilyDerivatives out;
-      out.log_density = {log_density.data(), std::size_t(n)};
-      evaluate_in_parallel(family_, obs, {{eta.data(), std::size_t(n)}, {eta_zi.data(), std::size_t(eta_zi.size())}},
-                           link_, at.family, out);
+      out.log_density = {log_density.data(), nn};
+      out.omit_constants = pirls_.omits_constants();
+      evaluate_in_parallel(family_, obs, {{eta.data(), nn}, zi}, link_, at.family, out);
       Vector per_group = Vector::Zero(q);
       for (Index i = 0; i < n; ++i) per_group(group_of_row_[i]) += log_density(i);
       for (Index j = 0; j < q; ++j) {
@@ -90,14 +121,120 @@ class AgqLikelihood final : public MarginalLikelihood {
         log_terms(j, Index(k)) = std::log(rule_.weights[k]) + per_group(j) - 0.5 * node * node + 0.5 * z * z;
       }
     }
-    double total = 0;
+    double total = pirls_.omits_constants() ? pirls_.log_constant() : 0.0;
+    Matrix P(q, Index(points));  // each node's share of its group's integral
     for (Index j = 0; j < q; ++j) {
       const double top = log_terms.row(j).maxCoeff();
-      const double sum = (log_terms.row(j).array() - top).exp().sum();
+      P.row(j) = (log_terms.row(j).array() - top).exp();
+      const double sum = P.row(j).sum();
+      P.row(j) /= sum;
       total += std::log(sigma(j)) + top + std::log(sum);
     }
     const double deviance = -2.0 * total;
-    return std::isfinite(deviance) ? deviance : std::numeric_limits<double>::infinity();
+    if (!std::isfinite(deviance)) return std::numeric_limits<double>::infinity();
+    if (gradient && !quadrature_gradient(at, eta_zi, eta_fixed, sigma, P, *gradient)) gradient->beta.resize(0);
+    return deviance;
+  }
+
+  // d(-2 log L)/d(beta, lambda) for the quadrature above. With g_j(u) = l_j(u) - u^2/2 at the
+  // mode u~_j (g_j' = 0), K_j = 1 + lambda^2 sum W_obs, sigma_j = (1 + lambda^2 S_j)^-1/2 with
+  // S_j = sum W (the Hessian flavour), u_jk = u~_j + sigma_j z_k, eta_ijk = eta0_i + lambda u_jk:
+  //   du~_j/dbeta = -lambda sum_i W_obs_i x_i / K_j,  du~_j/dlambda = (sum_i d1_i - lambda u~_j sum W_obs) / K_j
+  //   dsigma_j = -sigma_j^3 / 2 d(lambda^2 S_j),  dS_j = sum_i W'_i d eta_i (at the mode)
+  //   dlog I_j = dsigma_j / sigma_j + sum_k P_jk [sum_i d1_ijk d eta_ijk - u_jk du_jk]
+  bool quadrature_gradient(const ModelParameters& at, const Vector& eta_zi, const Vector& eta_fixed,
+                           const Vector& sigma, const Matrix& P, ModelParameters& g) {
+    const Index n = model_.n(), q = model_.q(), p = model_.p();
+    const std::size_t nn = std::size_t(n);
+    const double lambda = at.theta(0);
+    const Vector& u = pirls_.u();
+    const Observations obs{{model_.y.data(), nn}, {model_.weights.data(), nn}};
+    const std::span<const double> zi{eta_zi.data(), std::size_t(eta_zi.size())};
+    const bool expected = pirls_.hessian() == HessianKind::Expected;
+    // At the mode: d1, W_obs = -d2, W (flavour) and W' = dW/deta (central differences).
+    Vector mode_eta(n), d1(n), d2(n), w(n), up(n), down(n);
+    for (Index i = 0; i < n; ++i) mode_eta(i) = eta_fixed(i) + lambda * u(group_of_row_[i]);
+    auto weights_at = [&](const Vector& eta, Vector& out_w, Vector* out_d1, Vector* out_d2) {
+      FamilyDerivatives out;
+      Vector second(n);
+      if (out_d1) out.d1 = {out_d1->data(), nn};
+      out.d2 = {second.data(), nn};
+      if (expected) out.fisher = {out_w.data(), nn};
+      evaluate_in_parallel(family_, obs, {{eta.data(), nn}, zi}, link_, at.family, out);
+      if (!expected) out_w = -second;
+      if (out_d2) *out_d2 = second;
+    };
+    weights_at(mode_eta, w, &d1, &d2);
+    const Vector step = (mode_eta.cwiseAbs().array().max(1.0) * 1e-5).matrix();
+    weights_at(mode_eta + step, up, nullptr, nullptr);
+    weights_at(mode_eta - step, down, nullptr, nullptr);
+    const Vector w_prime = (up - down).cwiseQuotient(2.0 * step);
+    const Vector w_obs = -d2;
+    // Per group: K_j, S_j, sum W_obs x, sum W' x, sum W', sum d1.
+    Vector K = Vector::Ones(q), S = Vector::Zero(q), sum_wp = Vector::Zero(q), sum_d1 = Vector::Zero(q),
+           sum_wobs = Vector::Zero(q);
+    Matrix wobs_x = Matrix::Zero(q, p), wp_x = Matrix::Zero(q, p);
+    for (Index i = 0; i < n; ++i) {
+      const Index j = group_of_row_[i];
+      sum_wobs(j) += w_obs(i);
+      S(j) += w(i);
+      sum_wp(j) += w_prime(i);
+      sum_d1(j) += d1(i);
+      wobs_x.row(j) += w_obs(i) * model_.X.row(i);
+      wp_x.row(j) += w_prime(i) * model_.X.row(i);
+    }
+    K += lambda * lambda * sum_wobs;
+    if (!(K.array() > 0).all()) return false;
+    // Mode and sigma derivatives, per group.
+    Matrix du_dbeta(q, p), dsigma_dbeta(q, p);
+    Vector du_dlambda(q), dsigma_dlambda(q);
+    for (Index j = 0; j < q; ++j) {
+      du_dbeta.row(j) = -lambda * wobs_x.row(j) / K(j);
+      du_dlambda(j) = (sum_d1(j) - lambda * u(j) * sum_wobs(j)) / K(j);
+      const double s3 = -0.5 * sigma(j) * sigma(j) * sigma(j);
+      // dS/dbeta = sum W' (x + lambda du/dbeta); dS/dlambda = sum W' (u + lambda du/dlambda)
+      dsigma_dbeta.row(j) = s3 * lambda * lambda * (wp_x.row(j) + lambda * sum_wp(j) * du_dbeta.row(j));
+      dsigma_dlambda(j) = s3 * (2.0 * lambda * S(j) + lambda * lambda * sum_wp(j) * (u(j) + lambda * du_dlambda(j)));
+    }
+    // Node sums: R_i = sum_k P_jk d1_ijk; per group a_j = sum_k P_jk G_jk, b_j = sum_k P_jk G_jk z_k,
+    // c_j = sum_k P_jk u_jk D1_jk, with D1_jk = sum_i d1_ijk and G_jk = lambda D1_jk - u_jk.
+    Vector R = Vector::Zero(n), a = Vector::Zero(q), b = Vector::Zero(q), c = Vector::Zero(q);
+    Vector eta(n), node_d1(n);
+    for (std::size_t k = 0; k < rule_.nodes.size(); ++k) {
+      const double z = rule_.nodes[k];
+      for (Index i = 0; i < n; ++i) {
+        const Index j = group_of_row_[i];
+        eta(i) = eta_fixed(i) + lambda * (u(j) + sigma(j) * z);
+      }
+      FamilyDerivatives out;
+      out.d1 = {node_d1.data(), nn};
+      evaluate_in_parallel(family_, obs, {{eta.data(), nn}, zi}, link_, at.family, out);
+      Vector D1 = Vector::Zero(q);
+      for (Index i = 0; i < n; ++i) {
+        const Index j = group_of_row_[i];
+        R(i) += P(j, Index(k)) * node_d1(i);
+        D1(j) += node_d1(i);
+      }
+      for (Index j = 0; j < q; ++j) {
+        const double ujk = u(j) + sigma(j) * z, pk = P(j, Index(k));
+        const double G = lambda * D1(j) - ujk;
+        a(j) += pk * G;
+        b(j) += pk * G * z;
+        c(j) += pk * ujk * D1(j);
+      }
+    }
+    // dlog I_j/dbeta summed over groups (the sum_i d1 x part is X'R over all rows).
+    Vector d_beta = model_.X.transpose() * R;
+    double d_lambda = 0;
+    for (Index j = 0; j < q; ++j) {
+      d_beta += (dsigma_dbeta.row(j) / sigma(j) + a(j) * du_dbeta.row(j) + b(j) * dsigma_dbeta.row(j)).transpose();
+      d_lambda += dsigma_dlambda(j) / sigma(j) + c(j) + a(j) * du_dlambda(j) + b(j) * dsigma_dlambda(j);
+    }
+    g.beta = -2.0 * d_beta;
+    g.theta = Vector::Constant(1, -2.0 * d_lambda);
+    g.family.assign(at.family.size(), 0.0);
+    g.beta_zi = Vector::Zero(model_.X_zi.cols());
+    return g.beta.allFinite() && g.theta.allFinite();
   }
 
   const ModelMatrices& model_;

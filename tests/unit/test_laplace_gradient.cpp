@@ -21,10 +21,10 @@ struct Loaded {
   std::unique_ptr<MarginalLikelihood> likelihood;
 };
 
-Loaded load(const std::string& name, const std::string& hessian = "") {
+Loaded load(const std::string& name, const std::vector<std::string>& set = {}) {
   const std::string dir = std::string(WEFT_SOURCE_DIR) + "/tests/reference/cases/" + name;
   config::LoadOptions options;
-  if (!hessian.empty()) options.set.push_back("integrator={name: laplace, hessian: " + hessian + "}");
+  options.set = set;
   const auto spec = config::load_model_spec(dir + "/config.yaml", options);
   const auto data = data::read_csv(spec.data_path, spec.data_name);
   Loaded l{fit::prepare_model(spec, data, testing::build_tree_plugins()), nullptr};
@@ -33,10 +33,10 @@ Loaded load(const std::string& name, const std::string& hessian = "") {
 }
 
 // Compares the analytic gradient with central differences at a point near the start.
-void check_gradient(const std::string& name, bool beta_profiled, const std::string& hessian = "") {
+void check_gradient(const std::string& name, bool beta_profiled, const std::vector<std::string>& set = {}) {
   CAPTURE(name);
   CAPTURE(beta_profiled);
-  Loaded l = load(name, hessian);
+  Loaded l = load(name, set);
   const ModelMatrices& m = l.model.built.matrices;
   const fit::ParameterLayout layout(m, l.model.family->parameters(), l.model.fixed_family_parameters);
   ModelParameters start = layout.start(m);
@@ -83,6 +83,15 @@ TEST_CASE("first-stage gradient (beta in the inner problem)") {
   check_gradient("probit_expected", true);
   check_gradient("nb2_estimated_lme4", true);
   check_gradient("zip_random_slope", true);
+}
+
+TEST_CASE("AGQ gradient: binary and Poisson data, canonical and probit links, Fisher and exact weights") {
+  check_gradient("agq_sparse_binary_10", false);
+  check_gradient("agq_sparse_binary_25", false);
+  check_gradient("agq_poisson_10", false);
+  check_gradient("agq_sparse_binary_5", false, {"link=probit"});
+  check_gradient("agq_sparse_binary_5", false, {"link=probit", "integrator.hessian=observed"});
+  check_gradient("agq_sparse_binary_5", true);
 }
 
 TEST_CASE("selected inverse equals the dense inverse on the factor's pattern") {

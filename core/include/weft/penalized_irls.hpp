@@ -74,6 +74,10 @@ class PenalizedIrls {
   }
 
   HessianKind hessian() const { return hessian_; }
+  // The data-only log-density terms the evaluations leave out (see measure_constants), and
+  // whether they are left out; valid after the first solve.
+  double log_constant() const { return log_constant_; }
+  bool omits_constants() const { return omit_constants_; }
   const Vector& u() const { return u_; }
   void reset_modes() { u_.setZero(); }
   const RowSparseMatrix& M() const { return design_.M(); }
