@@ -9,9 +9,10 @@
 #include <weft/version.hpp>
 
 #include "commands.hpp"
+#include "util/large_stack.hpp"
+#include "util/one_line.hpp"
 
 #include <CLI/CLI.hpp>
-#include <pthread.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -22,14 +23,7 @@
 
 namespace {
 
-// One line, without markers that look like a crash to tools reading stderr.
-std::string one_line(std::string message) {
-  for (char& c : message)
-    if (c == '\n' || c == '\r') c = ' ';
-  for (std::size_t at; (at = message.find("std::")) != std::string::npos;) message.erase(at, 5);
-  if (message.size() > 2000) message = message.substr(0, 2000) + "...";
-  return message;
-}
+using weft::one_line;
 
 int run_guarded(const std::function<int()>& command) {
   try {
@@ -49,25 +43,11 @@ int run_guarded(const std::function<int()>& command) {
   }
 }
 
-// Runs `command` on a thread with a 512 MiB stack; returns its exit code.
+// Runs `command` on a thread with a large stack (util/large_stack.hpp); returns its exit code.
 int run_with_large_stack(const std::function<int()>& command) {
-  struct Task {
-    const std::function<int()>* command;
-    int code = 1;
-  } task{&command};
-  pthread_attr_t attributes;
-  pthread_attr_init(&attributes);
-  pthread_attr_setstacksize(&attributes, std::size_t(512) << 20);
-  pthread_t thread;
-  auto body = [](void* p) -> void* {
-    auto* t = static_cast<Task*>(p);
-    t->code = run_guarded(*t->command);
-    return nullptr;
-  };
-  if (pthread_create(&thread, &attributes, body, &task) != 0) return run_guarded(command);
-  pthread_join(thread, nullptr);
-  pthread_attr_destroy(&attributes);
-  return task.code;
+  int code = 1;
+  weft::run_with_large_stack([&] { code = run_guarded(command); });
+  return code;
 }
 
 }  // namespace

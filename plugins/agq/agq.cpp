@@ -8,7 +8,7 @@
 // approximation. Every normalising constant is kept, so the value compares with Laplace's.
 #include <weft/gauss_hermite.hpp>
 #include <weft/integrator.hpp>
-#include <weft/penalized_irls.hpp>
+#include <weft/pirls_likelihood.hpp>
 #include <weft/plugin.hpp>
 
 #include <cmath>
@@ -20,10 +20,10 @@ using namespace weft;
 
 constexpr int kMaxPoints = 100;
 
-class AgqLikelihood final : public MarginalLikelihood {
+class AgqLikelihood final : public PirlsLikelihood {
  public:
   AgqLikelihood(const ModelMatrices& model, const Family& family, const Link& link, HessianKind hessian, int points)
-      : model_(model), family_(family), link_(link), pirls_(model, family, link, hessian),
+      : PirlsLikelihood(model, family, link, hessian), family_(family), link_(link),
         rule_(gauss_hermite_normal(points)) {
     // Row -> group index: Z has one non-zero (the intercept's 1) per row.
     group_of_row_.assign(model.n(), -1);
@@ -33,56 +33,27 @@ class AgqLikelihood final : public MarginalLikelihood {
   }
 
   double deviance(const ModelParameters& at) override {
-    pirls_.set_theta(at.theta);
-    const Vector eta_zi = zero_model_predictor(at);
-    const InnerSolution laplace = pirls_.solve(at.beta, at.family, eta_zi);
-    if (!std::isfinite(laplace.deviance)) return laplace.deviance;
-    if (rule_.nodes.size() == 1) return laplace.deviance;
+    Vector eta_zi;
+    const InnerSolution s = laplace(at, eta_zi);
+    if (!std::isfinite(s.deviance) || rule_.nodes.size() == 1) return s.deviance;
     return quadrature(at, eta_zi);
   }
 
-  // Analytic gradients for beta and theta; families with parameters or a zero model use
-  // finite differences (their AGQ gradient would need the parameters' derivatives at every node).
-  bool has_gradient() const override { return true; }
+  // Analytic gradients in beta and theta; families with parameters or a zero model use finite
+  // differences (their AGQ gradient would need the parameters' derivatives at every node). The
+  // first stage (beta in the inner problem) is lme4's nAGQ = 0 objective, the Laplace one,
+  // inherited with its gradient.
   bool deviance_gradient(const ModelParameters& at, double& deviance, ModelParameters& gradient) override {
     if (!at.family.empty() || model_.X_zi.cols() > 0) return false;
-    pirls_.set_theta(at.theta);
-    const Vector eta_zi = zero_model_predictor(at);
-    const InnerSolution laplace = pirls_.solve(at.beta, at.family, eta_zi);
-    deviance = laplace.deviance;
+    if (rule_.nodes.size() == 1) return PirlsLikelihood::deviance_gradient(at, deviance, gradient);
+    Vector eta_zi;
+    deviance = laplace(at, eta_zi).deviance;
     if (!std::isfinite(deviance)) return false;
-    if (rule_.nodes.size() == 1) return pirls_.gradient(at.theta, at.family, eta_zi, gradient);
     deviance = quadrature(at, eta_zi, &gradient);
     return std::isfinite(deviance) && gradient.beta.size() == model_.p();
   }
-  bool deviance_gradient_with_beta_in_inner_problem(ModelParameters& at, double& deviance,
-                                                   ModelParameters& gradient) override {
-    // The first stage is lme4's nAGQ = 0 objective: the Laplace one, whatever the points.
-    pirls_.set_theta(at.theta);
-    const Vector eta_zi = zero_model_predictor(at);
-    deviance = pirls_.solve_with_beta(at.beta, at.family, eta_zi).deviance;
-    if (!std::isfinite(deviance)) return false;
-    return pirls_.gradient(at.theta, at.family, eta_zi, gradient, true);
-  }
-
-  std::optional<double> deviance_with_beta_in_inner_problem(ModelParameters& at) override {
-    // lme4 starts nAGQ > 1 fits with the same nAGQ = 0 stage as Laplace.
-    pirls_.set_theta(at.theta);
-    return pirls_.solve_with_beta(at.beta, at.family, zero_model_predictor(at)).deviance;
-  }
-
-  const Vector& modes() const override { return pirls_.u(); }
-  Vector conditional_variances() const override { return pirls_.conditional_variances(); }
-  std::string hessian() const override {
-    return pirls_.hessian() == HessianKind::Expected ? "expected" : "observed";
-  }
 
  private:
-  Vector zero_model_predictor(const ModelParameters& at) const {
-    if (model_.X_zi.cols() == 0) return Vector();
-    return model_.X_zi * at.beta_zi;
-  }
-
   // -2 log L by quadrature around the modes the last Laplace solve found; with `gradient`,
   // also its derivatives in beta and theta (see deviance_gradient for the formulas).
   double quadrature(const ModelParameters& at, const Vector& eta_zi, ModelParameters* gradient = nullptr) {
@@ -237,10 +208,8 @@ class AgqLikelihood final : public MarginalLikelihood {
     return g.beta.allFinite() && g.theta.allFinite();
   }
 
-  const ModelMatrices& model_;
   const Family& family_;
   const Link& link_;
-  mutable PenalizedIrls pirls_;
   QuadratureRule rule_;
   std::vector<Index> group_of_row_;
 };

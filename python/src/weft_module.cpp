@@ -17,6 +17,8 @@
 #include "formula/r_number.hpp"
 #include "predict/predictor.hpp"
 #include "registry/plugin_registry.hpp"
+#include "util/large_stack.hpp"
+#include "util/one_line.hpp"
 #include "report/json_report.hpp"
 #include "report/text_summary.hpp"
 
@@ -45,41 +47,9 @@ namespace {
 
 using Options = std::map<std::string, std::string>;
 
-// The CLI's one-line form of a message (core/cli/main.cpp): no line breaks, no "std::".
-std::string one_line(std::string message) {
-  for (char& c : message)
-    if (c == '\n' || c == '\r') c = ' ';
-  for (std::size_t at; (at = message.find("std::")) != std::string::npos;) message.erase(at, 5);
-  if (message.size() > 2000) message = message.substr(0, 2000) + "...";
-  return message;
-}
+using weft::one_line;  // the CLI's one-line form of a message
 
-// Runs `task` on a thread with a 512 MiB stack, as the CLI does, so that deeply nested input
-// (formulas) meets the parsers' own limits, never the stack's; rethrows what it threw.
-void run_with_large_stack(const std::function<void()>& task) {
-  struct State {
-    const std::function<void()>* task;
-    std::exception_ptr error;
-  } state{&task, nullptr};
-  auto body = [](void* p) -> void* {
-    auto* s = static_cast<State*>(p);
-    try {
-      (*s->task)();
-    } catch (...) {
-      s->error = std::current_exception();
-    }
-    return nullptr;
-  };
-  pthread_attr_t attributes;
-  pthread_attr_init(&attributes);
-  pthread_attr_setstacksize(&attributes, std::size_t(512) << 20);
-  pthread_t thread;
-  const bool started = pthread_create(&thread, &attributes, body, &state) == 0;
-  pthread_attr_destroy(&attributes);
-  if (started) pthread_join(thread, nullptr);
-  else body(&state);
-  if (state.error) std::rethrow_exception(state.error);
-}
+using weft::run_with_large_stack;  // as the CLI runs its commands
 
 // The plugin registry keeps process-wide caches of loaded libraries that are not
 // thread-safe; fits in several Python threads take turns while plugins are created.
@@ -108,16 +78,7 @@ bool same_directory(const fs::path& a, const fs::path& b) {
 // searched folders are not read twice).
 std::vector<fs::path> plugin_directories(const std::vector<std::string>& user) {
   std::vector<fs::path> dirs(user.begin(), user.end());
-  if (const char* env = std::getenv("WEFT_PLUGIN_PATH")) {
-    const std::string s = env;
-    std::size_t start = 0;
-    while (start <= s.size()) {
-      std::size_t end = s.find(':', start);
-      if (end == std::string::npos) end = s.size();
-      if (end > start) dirs.emplace_back(s.substr(start, end - start));
-      start = end + 1;
-    }
-  }
+  for (const auto& d : weft::registry::PluginRegistry::environment_directories()) dirs.push_back(d);
   const fs::path here = module_directory();
   const fs::path build = WEFT_PYTHON_BUILD_PLUGIN_DIR;
   std::vector<fs::path> installed;

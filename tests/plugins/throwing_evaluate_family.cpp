@@ -3,10 +3,9 @@
 // the exception happens (the optimizer plugins take an exception from the objective for a
 // failed step and carry on, so the kernel has to remember it). The call that throws (counting
 // from 0) comes from the environment variable WEFT_TEST_THROW_AT (default 0: the first).
-#include <weft/autodiff_family.hpp>
-#include <weft/count_distributions.hpp>
 #include <weft/plugin.hpp>
-#include <weft/response_checks.hpp>
+
+#include "count_density_base.hpp"
 
 #include <atomic>
 #include <cstdlib>
@@ -14,18 +13,8 @@
 
 namespace {
 
-struct PoissonDensity {
+struct PoissonDensity : weft_test::CountDensityBase {
   static constexpr const char* name = "throws_in_evaluate";
-  static constexpr weft::Support support = weft::Support::Counts;
-  static constexpr const char* default_link = "log";
-  static std::vector<std::string> links() { return {"log"}; }
-  static std::vector<weft::FamilyParameterInfo> parameters() { return {}; }
-  template <class T>
-  static T log_density(double y, double w, const T& mu, const T*) {
-    return w * weft::counts::log_poisson(y, mu);
-  }
-  static std::optional<std::string> check(double y, double) { return weft::check_count(y); }
-  static double initial_mean(double y, double) { return y + 0.1; }
 };
 
 class ThrowingFamily : public weft::AutoDiffFamily<PoissonDensity> {

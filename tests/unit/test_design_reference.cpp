@@ -3,6 +3,8 @@
 // levels, term order and the theta layout must match exactly, values to 1e-12.
 #include <doctest/doctest.h>
 
+#include "test_support.hpp"
+
 #include "data/data_frame.hpp"
 #include "design/model_builder.hpp"
 #include "design/random_design.hpp"
@@ -33,20 +35,7 @@ namespace {
 
 const std::string kDir = std::string(WEFT_TEST_DATA_DIR) + "/design/";
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out;
-  std::string field;
-  bool quoted = false;
-  for (char c : line) {
-    if (c == '"') quoted = !quoted;
-    else if (c == ',' && !quoted) {
-      out.push_back(field);
-      field.clear();
-    } else if (c != '\r') field += c;
-  }
-  out.push_back(field);
-  return out;
-}
+using weft::testing::split_csv_line;
 
 // Header and rows of a CSV file as text.
 std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>> read_csv_text(const std::string& path) {

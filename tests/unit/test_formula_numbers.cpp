@@ -2,6 +2,8 @@
 // tests/data/design/numbers.csv (made by make_design_refs.R).
 #include <doctest/doctest.h>
 
+#include "test_support.hpp"
+
 #include "formula/r_number.hpp"
 
 #include <cstdlib>
@@ -16,20 +18,7 @@
 namespace {
 
 // "a","b" -> {a, b}: the two quoted fields of one line.
-std::vector<std::string> quoted_fields(const std::string& line) {
-  std::vector<std::string> out;
-  std::string field;
-  bool quoted = false;
-  for (char c : line) {
-    if (c == '"') quoted = !quoted;
-    else if (c == ',' && !quoted) {
-      out.push_back(field);
-      field.clear();
-    } else if (c != '\r') field += c;
-  }
-  out.push_back(field);
-  return out;
-}
+const auto& quoted_fields = weft::testing::split_csv_line;
 
 }  // namespace
 

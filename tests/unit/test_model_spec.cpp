@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include "test_support.hpp"
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +17,8 @@
 #include <vector>
 
 namespace {
+
+using TempDir = weft::testing::TempDir;
 
 namespace fs = std::filesystem;
 using weft::config::LoadOptions;
@@ -106,31 +110,6 @@ std::string summary(const ModelSpec& s) {
   return out.str();
 }
 
-// A fresh folder under the temp directory, removed with everything in it at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device entropy;
-    path_ = fs::temp_directory_path() / ("weft_config_test_" + std::to_string(entropy()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  fs::path write(const fs::path& relative, const std::string& text) const {
-    const fs::path file = path_ / relative;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << text;
-    return file;
-  }
-
- private:
-  fs::path path_;
-};
 
 }  // namespace
 

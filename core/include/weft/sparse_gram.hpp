@@ -17,6 +17,29 @@ namespace weft {
 
 using RowSparseMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor>;
 
+// Threads for a loop over `rows` rows: all of OpenMP's for large loops, else one.
+inline int row_threads(Index rows) {
+#ifdef _OPENMP
+  if (rows >= 50000) return omp_get_max_threads();
+#endif
+  (void)rows;
+  return 1;
+}
+
+// Calls block(t, begin, end) for `threads` contiguous row ranges [begin, end), in parallel.
+template <class Block>
+void for_row_blocks(Index rows, int threads, Block&& block) {
+#pragma omp parallel num_threads(threads)
+  {
+#ifdef _OPENMP
+    const int t = omp_get_thread_num();
+#else
+    const int t = 0;
+#endif
+    block(t, rows * t / threads, rows * (t + 1) / threads);
+  }
+}
+
 class SparseGram {
  public:
   SparseGram() = default;
@@ -64,24 +87,14 @@ class SparseGram {
     const Index nnz = A.nonZeros();
     std::fill(values, values + nnz, 0.0);
     const Index rows = M.rows();
-    int threads = 1;
-#ifdef _OPENMP
-    if (rows >= kParallelRows) threads = omp_get_max_threads();
-#endif
+    const int threads = row_threads(rows);
     if (threads <= 1) {
       scatter(M, w, 0, rows, values);
     } else {
       std::vector<std::vector<double>> partial(std::size_t(threads - 1), std::vector<double>(std::size_t(nnz), 0.0));
-#pragma omp parallel num_threads(threads)
-      {
-#ifdef _OPENMP
-        const int t = omp_get_thread_num();
-#else
-        const int t = 0;
-#endif
-        const Index begin = rows * t / threads, end = rows * (t + 1) / threads;
+      for_row_blocks(rows, threads, [&](int t, Index begin, Index end) {
         scatter(M, w, begin, end, t == 0 ? values : partial[std::size_t(t - 1)].data());
-      }
+      });
       for (const auto& p : partial)
         for (Index k = 0; k < nnz; ++k) values[k] += p[std::size_t(k)];
     }
@@ -91,8 +104,6 @@ class SparseGram {
   const SparseMatrix& pattern() const { return pattern_; }
 
  private:
-  static constexpr Index kParallelRows = 50000;
-
   // Adds w_i m_ia m_ib of rows [begin, end) into `values` (A's value array layout).
   void scatter(const RowSparseMatrix& M, const double* w, Index begin, Index end, double* values) const {
     const double* mv = M.valuePtr();
@@ -118,27 +129,16 @@ class SparseGram {
 // M' v for a row-major M, over threads with private accumulators (the transposed product
 // scatters into few columns, which threads cannot share).
 inline Vector transpose_times(const RowSparseMatrix& M, const Vector& v) {
-  const Index rows = M.rows(), cols = M.cols();
-  int threads = 1;
-#ifdef _OPENMP
-  if (rows >= 50000) threads = omp_get_max_threads();
-#endif
-  std::vector<Vector> partial(std::size_t(threads), Vector::Zero(cols));
-#pragma omp parallel num_threads(threads)
-  {
-#ifdef _OPENMP
-    const int t = omp_get_thread_num();
-#else
-    const int t = 0;
-#endif
-    const Index begin = rows * t / threads, end = rows * (t + 1) / threads;
+  const int threads = row_threads(M.rows());
+  std::vector<Vector> partial(std::size_t(threads), Vector::Zero(M.cols()));
+  for_row_blocks(M.rows(), threads, [&](int t, Index begin, Index end) {
     Vector& out = partial[std::size_t(t)];
     const double* mv = M.valuePtr();
     const int* outer = M.outerIndexPtr();
     const int* inner = M.innerIndexPtr();
     for (Index i = begin; i < end; ++i)
       for (Index k = outer[i]; k < outer[i + 1]; ++k) out(inner[k]) += mv[k] * v(i);
-  }
+  });
   for (int t = 1; t < threads; ++t) partial[0] += partial[std::size_t(t)];
   return partial[0];
 }

@@ -1,6 +1,7 @@
 #include "fit/finite_differences.hpp"
 
 #include <cmath>
+#include <utility>
 
 namespace weft::fit {
 
@@ -8,14 +9,21 @@ Vector difference_steps(const Vector& x, double step) {
   return (x.cwiseAbs().cwiseMax(1.0) * step).eval();
 }
 
+namespace {
+// f at x + h_i e_i and x - h_i e_i.
+std::pair<double, double> along_axis(const ScalarFunction& f, const Vector& x, const Vector& h, Index i) {
+  Vector xi = x;
+  xi(i) = x(i) + h(i);
+  const double up = f(xi);
+  xi(i) = x(i) - h(i);
+  return {up, f(xi)};
+}
+}  // namespace
+
 Vector central_gradient(const ScalarFunction& f, const Vector& x, const Vector& h) {
-  Vector g(x.size()), xi = x;
+  Vector g(x.size());
   for (Index i = 0; i < x.size(); ++i) {
-    xi(i) = x(i) + h(i);
-    const double up = f(xi);
-    xi(i) = x(i) - h(i);
-    const double down = f(xi);
-    xi(i) = x(i);
+    const auto [up, down] = along_axis(f, x, h, i);
     g(i) = (up - down) / (2.0 * h(i));
   }
   return g;
@@ -26,11 +34,7 @@ SecondOrderDerivatives central_derivatives(const ScalarFunction& f, const Vector
   SecondOrderDerivatives d{Vector(n), Matrix(n, n)};
   Vector xi = x;
   for (Index i = 0; i < n; ++i) {
-    xi(i) = x(i) + h(i);
-    const double up = f(xi);
-    xi(i) = x(i) - h(i);
-    const double down = f(xi);
-    xi(i) = x(i);
+    const auto [up, down] = along_axis(f, x, h, i);
     d.gradient(i) = (up - down) / (2.0 * h(i));
     d.hessian(i, i) = (up - 2.0 * f0 + down) / (h(i) * h(i));
   }
@@ -51,13 +55,9 @@ SecondOrderDerivatives central_derivatives(const ScalarFunction& f, const Vector
 }
 
 Vector curvature_scales(const ScalarFunction& f, const Vector& x, double f0, const Vector& h) {
-  Vector scale = Vector::Ones(x.size()), xi = x;
+  Vector scale = Vector::Ones(x.size());
   for (Index i = 0; i < x.size(); ++i) {
-    xi(i) = x(i) + h(i);
-    const double up = f(xi);
-    xi(i) = x(i) - h(i);
-    const double down = f(xi);
-    xi(i) = x(i);
+    const auto [up, down] = along_axis(f, x, h, i);
     const double curvature = (up - 2.0 * f0 + down) / (h(i) * h(i));
     // |f''|: where f is locally concave (theta far from its optimum) the size of the curvature
     // still sets a sensible first step.

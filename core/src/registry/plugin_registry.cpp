@@ -85,10 +85,10 @@ PluginRegistry::PluginRegistry(std::vector<fs::path> extra) : directories_(std::
   for (auto& d : default_directories()) directories_.push_back(d);
 }
 
-std::vector<fs::path> PluginRegistry::default_directories() {
+std::vector<fs::path> PluginRegistry::environment_directories() {
   std::vector<fs::path> dirs;
   if (const char* env = std::getenv("WEFT_PLUGIN_PATH")) {
-    std::string s = env;
+    const std::string s = env;
     std::size_t start = 0;
     while (start <= s.size()) {
       std::size_t end = s.find(':', start);
@@ -97,6 +97,11 @@ std::vector<fs::path> PluginRegistry::default_directories() {
       start = end + 1;
     }
   }
+  return dirs;
+}
+
+std::vector<fs::path> PluginRegistry::default_directories() {
+  std::vector<fs::path> dirs = environment_directories();
   std::error_code ec;
   fs::path exe_dir;
   try {

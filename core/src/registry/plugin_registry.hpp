@@ -56,6 +56,8 @@ class PluginRegistry {
 
   // The default search directories for the running executable.
   static std::vector<std::filesystem::path> default_directories();
+  // The folders in $WEFT_PLUGIN_PATH (':'-separated), in order.
+  static std::vector<std::filesystem::path> environment_directories();
 
  private:
   void scan();
