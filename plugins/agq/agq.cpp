@@ -121,26 +121,11 @@ class AgqLikelihood final : public PirlsLikelihood {
     const Vector& u = pirls_.u();
     const Observations obs{{model_.y.data(), nn}, {model_.weights.data(), nn}};
     const std::span<const double> zi{eta_zi.data(), std::size_t(eta_zi.size())};
-    const bool expected = pirls_.hessian() == HessianKind::Expected;
-    // At the mode: d1, W_obs = -d2, W (flavour) and W' = dW/deta (central differences).
-    Vector mode_eta(n), d1(n), d2(n), w(n), up(n), down(n);
+    // At the mode: d1, W (the Hessian flavour's), W_obs = -d2 and W' = dW/deta.
+    Vector mode_eta(n), d1(n), w(n), w_obs(n);
     for (Index i = 0; i < n; ++i) mode_eta(i) = eta_fixed(i) + lambda * u(group_of_row_[i]);
-    auto weights_at = [&](const Vector& eta, Vector& out_w, Vector* out_d1, Vector* out_d2) {
-      FamilyDerivatives out;
-      Vector second(n);
-      if (out_d1) out.d1 = {out_d1->data(), nn};
-      out.d2 = {second.data(), nn};
-      if (expected) out.fisher = {out_w.data(), nn};
-      evaluate_in_parallel(family_, obs, {{eta.data(), nn}, zi}, link_, at.family, out);
-      if (!expected) out_w = -second;
-      if (out_d2) *out_d2 = second;
-    };
-    weights_at(mode_eta, w, &d1, &d2);
-    const Vector step = (mode_eta.cwiseAbs().array().max(1.0) * 1e-5).matrix();
-    weights_at(mode_eta + step, up, nullptr, nullptr);
-    weights_at(mode_eta - step, down, nullptr, nullptr);
-    const Vector w_prime = (up - down).cwiseQuotient(2.0 * step);
-    const Vector w_obs = -d2;
+    pirls_.derivatives_at(mode_eta, at.family, eta_zi, nullptr, &d1, &w, &w_obs);
+    const Vector w_prime = pirls_.weight_slopes(mode_eta, at.family, eta_zi);
     // Per group: K_j, S_j, sum W_obs x, sum W' x, sum W', sum d1.
     Vector K = Vector::Ones(q), S = Vector::Zero(q), sum_wp = Vector::Zero(q), sum_d1 = Vector::Zero(q),
            sum_wobs = Vector::Zero(q);

@@ -33,6 +33,13 @@ struct RandomEffectTerm {
   Index n_theta() const { return k() * (k() + 1) / 2; }
   // Position of T(r, c), r >= c, in this term's theta.
   Index theta_index(Index r, Index c) const { return c * k() - c * (c - 1) / 2 + (r - c); }
+  // This term's k x k lower-triangular factor T from the whole model's theta.
+  Eigen::MatrixXd factor(const Eigen::VectorXd& theta) const {
+    Eigen::MatrixXd T = Eigen::MatrixXd::Zero(k(), k());
+    for (Index c = 0; c < k(); ++c)
+      for (Index r = c; r < k(); ++r) T(r, c) = theta(first_theta + theta_index(r, c));
+    return T;
+  }
 };
 
 struct ModelMatrices {

@@ -91,7 +91,6 @@ class PenalizedIrls {
   void set_theta(const Vector& theta) {
     if (theta_.size() == theta.size() && theta != theta_) carry_modes_to(theta);
     theta_ = theta;
-    lambda_.update(theta);
     design_.update(theta);
     if (!gram_.matches(M_)) {
       gram_.analyze(M_);
@@ -125,20 +124,13 @@ class PenalizedIrls {
   // M v_u + X v_beta, and no beta gradient is returned.
   bool gradient(const Vector& theta, std::span<const double> params, const Vector& eta_zi, ModelParameters& g,
                 bool beta_in_inner_problem = false) {
-    const Index n = model_.n(), q = model_.q();
+    const Index n = model_.n();
     const RowSparseMatrix& M = M_;
     // Per-row quantities at the mode: W (the Hessian flavour's), W_obs, W' = dW/deta.
-    const Vector W = weights_, d1 = d1_, eta = eta_;
+    const Vector &W = weights_, &d1 = d1_, &eta = eta_;  // the solve's, not changed below
     Vector W_obs = W;
     if (hessian_ == HessianKind::Expected) derivatives_at(eta, params, eta_zi, nullptr, nullptr, nullptr, &W_obs);
-    Vector W_prime(n);
-    {
-      Vector step = (eta.cwiseAbs().array().max(1.0) * 1e-5).matrix();
-      Vector up(n), down(n);
-      derivatives_at(eta + step, params, eta_zi, nullptr, nullptr, &up, nullptr);
-      derivatives_at(eta - step, params, eta_zi, nullptr, nullptr, &down, nullptr);
-      W_prime = (up - down).cwiseQuotient(2.0 * step);
-    }
+    const Vector W_prime = weight_slopes(eta, params, eta_zi);
     // h_i = M_i S M_i' and t = S M_i' on row i's columns (S = H^-1 on H's pattern).
     inverse_.compute(cholesky_);
     Vector h(n);
@@ -206,7 +198,6 @@ class PenalizedIrls {
           }
         }
       }
-    (void)q;
     // Family parameters and eta_zi move log p, d1 and W without moving eta.
     const auto row_terms = [&](const Vector& dl, const Vector& dd1, const Vector& dW) {
       return Vector(-2.0 * dl + h.cwiseProduct(dW) + Mv.cwiseProduct(dd1));
@@ -235,12 +226,44 @@ class PenalizedIrls {
     return g.beta.allFinite() && g.theta.allFinite() && g.beta_zi.allFinite();
   }
 
+  // The family's outputs at arbitrary eta: log p, d1, W (this solver's flavour), W_obs (-d2).
+  void derivatives_at(const Vector& eta, std::span<const double> params, const Vector& eta_zi, Vector* log_density,
+                      Vector* d1, Vector* w, Vector* w_obs) const {
+    const std::size_t n = std::size_t(model_.n());
+    const Observations obs{{model_.y.data(), n}, {model_.weights.data(), n}};
+    const LinearPredictors lp{{eta.data(), n}, {eta_zi.data(), std::size_t(eta_zi.size())}};
+    FamilyDerivatives out;
+    if (log_density) out.log_density = {log_density->data(), n};
+    if (d1) out.d1 = {d1->data(), n};
+    Vector d2;
+    const bool want_observed = w_obs || (w && hessian_ == HessianKind::Observed);
+    if (want_observed) {
+      d2.resize(model_.n());
+      out.d2 = {d2.data(), n};
+    }
+    if (w && hessian_ == HessianKind::Expected) out.fisher = {w->data(), n};
+    evaluate_in_parallel(family_, obs, lp, link_, params, out);
+    if (w && hessian_ == HessianKind::Observed) *w = -d2;
+    if (w_obs) *w_obs = -d2;
+  }
+
+  // dW/deta per row (W of this solver's flavour) by central differences: the third-derivative
+  // information the gradients of log|H| (Laplace) and of the AGQ scales need.
+  Vector weight_slopes(const Vector& eta, std::span<const double> params, const Vector& eta_zi) const {
+    const Vector step = (eta.cwiseAbs().array().max(1.0) * 1e-5).matrix();
+    Vector up(model_.n()), down(model_.n());
+    derivatives_at(eta + step, params, eta_zi, nullptr, nullptr, &up, nullptr);
+    derivatives_at(eta - step, params, eta_zi, nullptr, nullptr, &down, nullptr);
+    return (up - down).cwiseQuotient(2.0 * step);
+  }
+
   // diag(Lambda A^-1 Lambda'): conditional variances of b at the last solve (q solves with
   // the factor; only for q up to `max_q`, NaN beyond).
   Vector conditional_variances(Index max_q = 20000) {
     const Index q = model_.q();
     Vector out = Vector::Constant(q, std::numeric_limits<double>::quiet_NaN());
     if (q > max_q || cholesky_.info() != Eigen::Success) return out;
+    lambda_.update(theta_);  // Lambda itself is needed only here (M carries it elsewhere)
     const SparseMatrix Lt = SparseMatrix(lambda_.lambda().transpose());
     for (Index j = 0; j < q; ++j) {
       Vector e = Vector(Lt.col(j));  // column j of Lambda' = row j of Lambda
@@ -276,12 +299,7 @@ class PenalizedIrls {
   void carry_modes_to(const Vector& theta) {
     for (const auto& term : model_.terms) {
       const Index k = term.k();
-      Matrix T_old = Matrix::Zero(k, k), T_new = Matrix::Zero(k, k);
-      for (Index c = 0; c < k; ++c)
-        for (Index r = c; r < k; ++r) {
-          T_old(r, c) = theta_(term.first_theta + term.theta_index(r, c));
-          T_new(r, c) = theta(term.first_theta + term.theta_index(r, c));
-        }
+      const Matrix T_old = term.factor(theta_), T_new = term.factor(theta);
       const bool invertible = (T_new.diagonal().array().abs() > 1e-10).all();
       const Matrix R = invertible ? Matrix(T_new.triangularView<Eigen::Lower>().solve(T_old)) : Matrix::Zero(k, k);
       for (Index j = 0; j < term.n_levels(); ++j) {
@@ -306,27 +324,6 @@ class PenalizedIrls {
     const Matrix S = G - B.transpose() * AinvB;
     x_b = S.ldlt().solve(r_b - B.transpose() * Ainv_ru);
     x_u = Ainv_ru - AinvB * x_b;
-  }
-
-  // The family's outputs at arbitrary eta: log p, d1, W (this solver's flavour), W_obs (-d2).
-  void derivatives_at(const Vector& eta, std::span<const double> params, const Vector& eta_zi, Vector* log_density,
-                      Vector* d1, Vector* w, Vector* w_obs) const {
-    const std::size_t n = std::size_t(model_.n());
-    const Observations obs{{model_.y.data(), n}, {model_.weights.data(), n}};
-    const LinearPredictors lp{{eta.data(), n}, {eta_zi.data(), std::size_t(eta_zi.size())}};
-    FamilyDerivatives out;
-    if (log_density) out.log_density = {log_density->data(), n};
-    if (d1) out.d1 = {d1->data(), n};
-    Vector d2;
-    const bool want_observed = w_obs || (w && hessian_ == HessianKind::Observed);
-    if (want_observed) {
-      d2.resize(model_.n());
-      out.d2 = {d2.data(), n};
-    }
-    if (w && hessian_ == HessianKind::Expected) out.fisher = {w->data(), n};
-    evaluate_in_parallel(family_, obs, lp, link_, params, out);
-    if (w && hessian_ == HessianKind::Observed) *w = -d2;
-    if (w_obs) *w_obs = -d2;
   }
 
   // A = M'WM + I at the current weights, factorised; false if not positive definite.

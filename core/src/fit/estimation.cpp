@@ -65,16 +65,8 @@ class PhaseTimer {
   std::chrono::steady_clock::time_point last_;
 };
 
-// Each term's relative covariance factor T (k x k, lower triangular) from theta.
-Matrix term_factor(const RandomEffectTerm& term, const Vector& theta) {
-  Matrix T = Matrix::Zero(term.k(), term.k());
-  for (Index c = 0; c < term.k(); ++c)
-    for (Index r = c; r < term.k(); ++r) T(r, c) = theta(term.first_theta + term.theta_index(r, c));
-  return T;
-}
-
 RandomEffectSummary summarise_term(const RandomEffectTerm& term, const Vector& theta) {
-  const Matrix T = term_factor(term, theta);
+  const Matrix T = term.factor(theta);
   const Matrix cov = T * T.transpose();
   RandomEffectSummary s{term.group, term.columns, {}, Matrix(term.k(), term.k())};
   for (Index c = 0; c < term.k(); ++c) s.sd.push_back(std::sqrt(cov(c, c)));
@@ -190,7 +182,8 @@ FitResult estimate(const PreparedModel& pm) {
   result.hessian = likelihood->hessian();
   const ParameterLayout layout(model, family.parameters(), pm.fixed_family_parameters);
 
-  // Start: beta from the GLM, theta as lme4, family parameters at their start values.
+  // Start: beta from the GLM, scalar theta by moments (others as lme4), family parameters at
+  // their start values.
   PhaseTimer timer;
   ModelParameters start = layout.start(model);
   start.beta = glm_start(model, family, *pm.link, start.family);
@@ -220,7 +213,7 @@ FitResult estimate(const PreparedModel& pm) {
   result.function_evaluations += opt.evaluations;
   // theta = 0 is a stationary point (the deviance is even in each diagonal theta), so a
   // gradient-based optimiser that reaches it never leaves. If the deviance falls when a
-  // zero diagonal moves off the bound, the optimum is elsewhere: start again from there.
+  // zero diagonal moves away from 0, the optimum is elsewhere: start again from there.
   if (const auto escape = escape_from_zero_variance(deviance, layout, model, objective.from_scaled(opt.x), opt.value)) {
     const OptimizerResult again = pm.optimizer->minimize(objective, objective.to_scaled(*escape), objective.to_scaled(lower),
                                                          objective.to_scaled(upper));
