@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "util/large_stack.hpp"
 #include "util/one_line.hpp"
+#include "util/text.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -91,10 +92,8 @@ int main(int argc, char** argv) {
     std::vector<std::string> commands;
     for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) commands.push_back(sub->get_name());
     if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
-      std::string list;
-      for (const auto& c : commands) list += (list.empty() ? "" : ", ") + c;
       std::cerr << "error: unknown command '" << one_line(argv[1]) << "'" << weft::did_you_mean(argv[1], commands)
-                << "; commands: " << list << " (see weft --help)" << std::endl;
+                << "; commands: " << weft::join(commands) << " (see weft --help)" << std::endl;
       return 2;
     }
   }

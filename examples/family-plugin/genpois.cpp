@@ -46,11 +46,9 @@ struct GeneralizedPoisson {
     return w * (log(theta) + (y - 1.0) * log(spread) - spread - std::lgamma(y + 1.0));
   }
 
-  // Why (y, w) cannot be modelled, or nothing: counts must be whole numbers >= 0.
-  static std::optional<std::string> check(double y, double w) {
-    if (auto bad = weft::check_weight(w)) return bad;
-    return weft::check_count(y);
-  }
+  // Why y cannot be modelled, or nothing: counts must be whole numbers >= 0. (The prior
+  // weight w is checked by AutoDiffFamily for every family.)
+  static std::optional<std::string> check(double y, double /*w*/) { return weft::check_count(y); }
 
   // Where the GLM that gives the start values begins (R's family$initialize `mustart`).
   static double initial_mean(double y, double) { return y + 0.1; }

@@ -24,10 +24,11 @@ struct BinomialDensity {
   template <class T>
   static T log_density(double y, double w, const T& mu, const T*) {
     using std::log;
+    using std::log1p;
     const double successes = w * y, failures = w - successes;
     T l = mu * 0.0;  // a zero of type T
     if (successes > 0) l += successes * log(mu);
-    if (failures > 0) l += failures * log(1.0 - mu);
+    if (failures > 0) l += failures * log1p(-mu);
     return l;
   }
 
@@ -45,7 +46,8 @@ struct BinomialDensity {
   static double variance(double mu, const double*) { return mu * (1.0 - mu); }
 
   static std::optional<std::string> check(double y, double w) {
-    if (!(w >= 0)) return "binomial trials/weights must be non-negative, got " + format_value(w);
+    if (!(w >= 0) || !std::isfinite(w))
+      return "binomial trials/weights must be finite and non-negative, got " + format_value(w);
     if (y < 0 || y > 1) {
       if (w == 1) return "binomial response must be 0 or 1 (or a proportion with weights), got " + format_value(y);
       return "binomial successes must lie between 0 and the number of trials, got " +

@@ -21,9 +21,16 @@ struct GammaDensity {
   static T log_density(double y, double w, const T& mu, const T* params) {
     return w * weft::continuous::log_gamma_mean(y, mu, params[0]);
   }
-  static double variance(double mu, const double* params) { return mu * mu / params[0]; }
-  static std::optional<std::string> check(double y, double w) {
-    if (auto bad = weft::check_weight(w)) return bad;
+  // Hand-written derivatives in mu (the Jet version is checked against them in the tests).
+  static void derivatives(double y, double w, double mu, const double* params, double& l, double& l_mu,
+                          double& l_mumu) {
+    l = w * weft::continuous::log_gamma_mean(y, mu, params[0]);
+    weft::continuous::gamma_mu_derivatives(y, mu, params[0], l_mu, l_mumu);
+    l_mu *= w;
+    l_mumu *= w;
+  }
+  static double variance(double mu, const double* params) { return mu / params[0] * mu; }
+  static std::optional<std::string> check(double y, double /*w: checked by the adapter*/) {
     return weft::check_positive(y);
   }
   static double initial_mean(double y, double) { return y; }  // R's Gamma()$initialize

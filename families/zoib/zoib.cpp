@@ -33,8 +33,7 @@ struct ZeroOneInflatedBetaDensity {
   static double mean(double mu, double, const double* params) {
     return zero_one_inflated_mean(mu, params[1], params[2]);
   }
-  static std::optional<std::string> check(double y, double w) {
-    if (auto bad = weft::check_weight(w)) return bad;
+  static std::optional<std::string> check(double y, double /*w: checked by the adapter*/) {
     return weft::check_closed_unit_interval(y);
   }
   // The mean of the beta part starts at y; a 0 or 1 does not inform it.

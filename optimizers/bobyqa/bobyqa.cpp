@@ -25,7 +25,12 @@ double call(const std::vector<double>& x, std::vector<double>& /*gradient*/, voi
   auto* c = static_cast<Counter*>(data);
   ++c->evaluations;
   const VectorXd v = Eigen::Map<const VectorXd>(x.data(), Eigen::Index(x.size()));
-  double f = c->objective->value(v);
+  double f = 0;
+  try {
+    f = c->objective->value(v);
+  } catch (const weft::EvaluationAborted&) {
+    throw nlopt::forced_stop();  // NLopt's own way to end a run from the objective
+  }
   if (!std::isfinite(f)) return std::numeric_limits<double>::max() / 4;  // a wall, not NaN
   if (f < c->best_value) {
     c->best_value = f;
@@ -74,15 +79,24 @@ class Bobyqa final : public weft::Optimizer {
     double value = 0;
     try {
       const nlopt::result code = opt.optimize(x, value);
-      result.converged = code == nlopt::SUCCESS || code == nlopt::FTOL_REACHED || code == nlopt::XTOL_REACHED ||
-                         code == nlopt::STOPVAL_REACHED;
-      result.message = code == nlopt::MAXEVAL_REACHED
-                           ? "reached max_evaluations (" + std::to_string(max_evaluations_) + ")"
-                           : "converged";
+      if (code == nlopt::MAXEVAL_REACHED || code == nlopt::MAXTIME_REACHED) {
+        result.status = weft::TerminationStatus::BudgetExhausted;
+        result.message = "reached max_evaluations (" + std::to_string(max_evaluations_) + ")";
+      } else if (code > 0) {  // SUCCESS, STOPVAL, FTOL, XTOL
+        result.status = weft::TerminationStatus::Converged;
+        result.message = "converged";
+      } else {
+        result.status = weft::TerminationStatus::Failed;
+        result.message = "NLopt returned " + std::to_string(int(code));
+      }
     } catch (const nlopt::roundoff_limited&) {
-      result.converged = true;  // the optimum is found to the objective's precision
+      result.status = weft::TerminationStatus::Converged;  // the optimum is found to the objective's precision
       result.message = "converged (roundoff limited)";
+    } catch (const nlopt::forced_stop&) {
+      result.status = weft::TerminationStatus::Aborted;  // the objective threw EvaluationAborted
+      result.message = "an evaluation was aborted";
     } catch (const std::exception& e) {
+      result.status = weft::TerminationStatus::Failed;
       result.message = std::string("stopped: ") + e.what();
     }
     result.evaluations = counter.evaluations;
@@ -90,8 +104,10 @@ class Bobyqa final : public weft::Optimizer {
     if (counter.best_x.size() == 0) {
       result.x = Eigen::Map<const VectorXd>(x.data(), Eigen::Index(n));
       result.value = std::numeric_limits<double>::infinity();
-      result.converged = false;
-      result.message = "the objective was not finite at any point tried";
+      if (result.status != weft::TerminationStatus::Aborted) {
+        result.status = weft::TerminationStatus::Failed;
+        result.message = "the objective was not finite at any point tried";
+      }
       return result;
     }
     result.x = counter.best_x;

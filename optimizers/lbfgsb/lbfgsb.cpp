@@ -2,7 +2,8 @@
 // Bounds carry lme4's constraints (theta diagonal >= 0). LBFGSpp signals a line search that
 // cannot progress by throwing; that usually means the optimum is reached to the precision
 // of the objective, so the solver restarts from the best point with a fresh memory, and the
-// result is "converged" only when the projected gradient test passes.
+// result is Converged only when the projected gradient test passes. An EvaluationAborted from
+// the objective (a plugin error) is not a failed step: it ends the run (status Aborted).
 #include <weft/optimizer.hpp>
 #include <weft/plugin.hpp>
 
@@ -15,6 +16,7 @@ namespace {
 
 using weft::Objective;
 using weft::OptimizerResult;
+using weft::TerminationStatus;
 using Eigen::VectorXd;
 
 struct EvaluationBudgetSpent {};
@@ -110,18 +112,27 @@ class Lbfgsb final : public weft::Optimizer {
       double fx = 0;
       try {
         result.iterations += solver.minimize(f, x, fx, lower, upper);
+        result.status = TerminationStatus::Converged;
         result.message = "converged";
         break;
+      } catch (const weft::EvaluationAborted&) {
+        result.status = TerminationStatus::Aborted;
+        result.message = "an evaluation was aborted";
+        break;
       } catch (const EvaluationBudgetSpent&) {
+        result.status = TerminationStatus::BudgetExhausted;
         result.message = "reached max_evaluations (" + std::to_string(max_evaluations_) + ")";
         break;
       } catch (const ConvergedInLineSearch&) {
+        result.status = TerminationStatus::Converged;
         result.message = "converged";
         break;
       } catch (const ProgressStalled&) {
+        result.status = TerminationStatus::Stalled;
         result.message = "no further decrease measurable";
         break;
       } catch (const std::exception& e) {
+        result.status = TerminationStatus::Stalled;
         result.message = std::string("line search stopped: ") + e.what();
         if (f.best_x().size() == 0) break;
         // Usually the objective's own precision: nothing left to gain where the gradient is
@@ -130,19 +141,29 @@ class Lbfgsb final : public weft::Optimizer {
         x = f.best_x();
       }
     }
+    result.evaluations = f.evaluations();
     if (f.best_x().size() == 0) {
       result.x = start;
       result.value = std::numeric_limits<double>::infinity();
-      result.evaluations = f.evaluations();
-      result.message = "the objective was not finite at any point tried";
+      if (result.status != TerminationStatus::Aborted) {
+        result.status = TerminationStatus::Failed;
+        result.message = "the objective was not finite at any point tried";
+      }
       return result;
     }
     result.x = f.best_x();
     result.value = f.best_value();
-    result.evaluations = f.evaluations();
+    if (result.status == TerminationStatus::Aborted || result.status == TerminationStatus::BudgetExhausted) return result;
     const double pg = projected_gradient_norm(result.x, f.best_gradient(), lower, upper);
-    result.converged = pg <= std::max(tolerance_, 1e-3) && result.iterations < max_iterations_ &&
-                       result.message.rfind("reached max_evaluations", 0) != 0;
+    if (result.iterations >= max_iterations_) {
+      result.status = TerminationStatus::BudgetExhausted;
+      result.message = "reached max_iterations (" + std::to_string(max_iterations_) + ")";
+    } else if (pg <= std::max(tolerance_, 1e-3)) {
+      result.status = TerminationStatus::Converged;
+    } else if (result.status == TerminationStatus::Converged) {
+      result.status = TerminationStatus::Stalled;  // LBFGSpp stopped but the test does not pass
+      result.message = "stopped with projected gradient " + std::to_string(pg);
+    }
     return result;
   }
 

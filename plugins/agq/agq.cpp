@@ -6,9 +6,9 @@
 //                                       phi(u~_j + sigma_j z_k) / phi(z_k),
 // with standard-normal Gauss-Hermite nodes z_k and weights w_k. One point is the Laplace
 // approximation. Every normalising constant is kept, so the value compares with Laplace's.
-#include <weft/gauss_hermite.hpp>
-#include <weft/integrator.hpp>
-#include <weft/pirls_likelihood.hpp>
+#include <weft/integrator/gauss_hermite.hpp>
+#include <weft/integrator/integrator.hpp>
+#include <weft/integrator/pirls_likelihood.hpp>
 #include <weft/plugin.hpp>
 
 #include <cmath>

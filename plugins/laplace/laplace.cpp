@@ -3,8 +3,8 @@
 // `hessian: expected` (default) weights the inner problem and the log-determinant with the
 // Fisher information, as lme4 does; `hessian: observed` uses -d2 log p / d eta2, as
 // glmmTMB/TMB do. For canonical links they coincide.
-#include <weft/integrator.hpp>
-#include <weft/pirls_likelihood.hpp>
+#include <weft/integrator/integrator.hpp>
+#include <weft/integrator/pirls_likelihood.hpp>
 #include <weft/plugin.hpp>
 
 namespace {

@@ -319,7 +319,7 @@ TEST_CASE("design: weights and offsets") {
   r.offset.reset();
   auto with_negative = data;
   with_negative.columns.push_back(frame_from_columns({{"neg", {"1", "-1", "1", "1", "1", "1"}}}).columns[0]);
-  CHECK(error_of(r, with_negative) == "data.csv: row 2 (line 3), column 'neg': weights must be non-negative, got -1");
+  CHECK(error_of(r, with_negative) == "data.csv: row 2 (line 3), column 'neg': weights must be finite non-negative numbers, got -1");
   with_negative.columns.back() = frame_from_columns({{"neg", {"1", "1", "NaN", "1", "1", "1"}}}).columns[0];
   CHECK(error_of(r, with_negative) == "data.csv: row 3 (line 4), column 'neg': expected a number, got 'NaN'");
 }

@@ -9,7 +9,7 @@
 #include "design/model_builder.hpp"
 #include "design/random_design.hpp"
 
-#include <weft/model.hpp>
+#include <weft/integrator/model.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 // Golub-Welsch Gauss-Hermite rule against Boost.Math's Hermite polynomials and normal moments.
 #include <doctest/doctest.h>
 
-#include <weft/gauss_hermite.hpp>
+#include <weft/integrator/gauss_hermite.hpp>
 
 #include <boost/math/special_functions/factorials.hpp>
 #include <boost/math/special_functions/hermite.hpp>

@@ -4,7 +4,7 @@
 // model; and the selected inverse it relies on against a dense inverse.
 #include <doctest/doctest.h>
 
-#include <weft/selected_inverse.hpp>
+#include <weft/integrator/selected_inverse.hpp>
 
 #include "config/model_spec.hpp"
 #include "fit/deviance_function.hpp"
@@ -43,7 +43,7 @@ void check_gradient(const std::string& name, bool beta_profiled, const std::vect
   start.beta = fit::glm_start(m, *l.model.family, *l.model.link, start.family);
   start.theta *= 0.7;  // off the diagonal start, and off any optimum
   for (Index i = 0; i < start.beta_zi.size(); ++i) start.beta_zi(i) = 0.3 - 0.2 * double(i);
-  fit::DevianceFunction f(*l.likelihood, layout, 1e-5, beta_profiled, &start);
+  fit::DevianceFunction f(*l.likelihood, layout, beta_profiled, &start);
   Vector x = f.from_layout(layout.pack(start));
   for (Index i = 0; i < x.size(); ++i) x(i) += 0.01 * double(i % 3);  // correlations and slopes move too
   // The analytic path must be the one taken (value_and_gradient would fall back to differences).

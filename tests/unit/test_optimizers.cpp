@@ -31,7 +31,7 @@ TEST_CASE("both optimisers find the minimum, on a bound and in the interior") {
     upper << HUGE_VAL, HUGE_VAL;
     start << 0.5, 2.0;
     auto r = optimizer->minimize(quadratic, start, lower, upper);
-    CHECK(r.converged);
+    CHECK(r.status == TerminationStatus::Converged);
     CHECK(r.x(0) == doctest::Approx(3.0).epsilon(1e-5));
     CHECK(r.x(1) == doctest::Approx(0.0).epsilon(1e-6));
     CHECK(r.value == doctest::Approx(10.0).epsilon(1e-9));
@@ -56,7 +56,7 @@ TEST_CASE("max_evaluations stops an optimiser and says so") {
     Vector start(2), lower = Vector::Constant(2, -5), upper = Vector::Constant(2, 5);
     start << -1.2, 1.0;
     const auto r = optimizer->minimize(banana, start, lower, upper);
-    CHECK_FALSE(r.converged);
+    CHECK(r.status == TerminationStatus::BudgetExhausted);
     CHECK(r.evaluations <= 5);
     CHECK(r.message.find("max_evaluations") != std::string::npos);
   }

@@ -21,15 +21,23 @@
 //       // w alone (log y!, log choose(n, k)); log_density and derivatives then leave it out and
 //       // the adapter adds it unless the caller asks to omit constants
 // A family with a zero model sets `static constexpr bool zero_model = true;` and its
-// log_density takes the zero probability after mu: log_density(y, w, mu, pi, params).
+// log_density takes the zero probability after mu, either as a weft::ZeroProbability (pi with
+// log pi and log(1 - pi) computed from the zero model's logit, exact when pi rounds to 0 or 1:
+// the built-in zero-inflated and hurdle families) or as a T: log_density(y, w, mu, pi, params).
+// Families have at most kMaxParameters (16) parameters: derivatives use fixed-size arrays, so
+// evaluating a row allocates nothing.
 //
 // Derivatives in eta come from the chain rule with the link:
 //   dl/deta = l_mu mu',  d2l/deta2 = l_mumu mu'^2 + l_mu mu''.
 #include <weft/family.hpp>
 #include <weft/jet_math.hpp>
+#include <weft/response_checks.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace weft {
@@ -53,14 +61,19 @@ concept HasLogConstant = requires(double y, double w) {
 };
 template <class D>
 concept HasZeroModel = requires { requires D::zero_model; };
-
-inline double inverse_logit(double x) { return x >= 0 ? 1.0 / (1.0 + std::exp(-x)) : std::exp(x) / (1.0 + std::exp(x)); }
+template <class D>
+concept TakesZeroProbability = requires(double y, double w, double mu, const ZeroProbability& pi, const double* p) {
+  D::log_density(y, w, mu, pi, p);
+};
 }  // namespace detail
 
 template <class D>
 class AutoDiffFamily : public Family {
  public:
   static constexpr bool kZeroModel = detail::HasZeroModel<D>;
+  static constexpr std::size_t kMaxParameters = 16;
+
+  AutoDiffFamily() { (void)parameter_count(); }  // refuses a density with too many parameters
 
   std::string name() const override { return D::name; }
   std::vector<FamilyParameterInfo> parameters() const override { return D::parameters(); }
@@ -70,9 +83,14 @@ class AutoDiffFamily : public Family {
   bool uses_zero_model() const override { return kZeroModel; }
   bool has_expected_information() const override { return detail::HasVariance<D>; }
 
+  // Prior weights are checked here, once for every family (finite, >= 0); binomial weights
+  // are trials, which the density's own check words as such.
   std::optional<ResponseProblem> check_response(const Observations& obs) const override {
-    for (std::size_t i = 0; i < obs.y.size(); ++i)
+    for (std::size_t i = 0; i < obs.y.size(); ++i) {
+      if constexpr (D::support != Support::Binomial)
+        if (auto bad = check_weight(obs.weights[i])) return ResponseProblem{i, *bad};
       if (auto why = D::check(obs.y[i], obs.weights[i])) return ResponseProblem{i, *why};
+    }
     return std::nullopt;
   }
 
@@ -100,7 +118,7 @@ class AutoDiffFamily : public Family {
       for (std::size_t c = 0; c < len; ++c) {
         const std::size_t i = start + c;
         const double y = obs.y[i], w = obs.weights[i];
-        const double pi = kZeroModel ? detail::inverse_logit(lp.eta_zi[i]) : 0.0;
+        const ZeroProbability pi = kZeroModel ? ZeroProbability::from_logit(lp.eta_zi[i]) : ZeroProbability{};
         double l = 0, l_mu = 0, l_mumu = 0;
         if (want_d2 || want_d1)
           mu_derivatives(y, w, mu[c], pi, params.data(), l, l_mu, l_mumu, want_d2);
@@ -114,15 +132,15 @@ class AutoDiffFamily : public Family {
         if (want_d1) out.d1[i] = l_mu * mu_eta[c];
         if (want_d2) out.d2[i] = l_mumu * mu_eta[c] * mu_eta[c] + l_mu * mu_eta2[c];
         if (!out.fisher.empty()) {
-          if constexpr (detail::HasVariance<D>)
-            out.fisher[i] = w * mu_eta[c] * mu_eta[c] / D::variance(mu[c], params.data());
+          if constexpr (detail::HasVariance<D>)  // (mu' / V) mu': no overflow of mu'^2 for large mu
+            out.fisher[i] = w * (mu_eta[c] / D::variance(mu[c], params.data())) * mu_eta[c];
         }
       }
     }
   }
 
   // Value, first and second derivative of the log density in mu (public for tests).
-  static void mu_derivatives(double y, double w, double mu, double pi, const double* params,
+  static void mu_derivatives(double y, double w, double mu, const ZeroProbability& pi, const double* params,
                              double& l, double& l_mu, double& l_mumu, bool second = true) {
     if constexpr (detail::HasAnalyticDerivatives<D> && !kZeroModel) {
       (void)second;
@@ -133,45 +151,72 @@ class AutoDiffFamily : public Family {
     } else {
       using J = ceres::Jet<double, 1>;
       J m(mu, 0);
-      std::vector<J> p(params, params + D::parameters().size());
-      const J r = call(y, w, m, J(pi), p.data());
+      std::array<J, kMaxParameters> p;
+      const std::size_t np = parameter_count();
+      for (std::size_t k = 0; k < np; ++k) p[k] = J(params[k]);
+      const J r = call(y, w, m, pi, p.data());
       l = r.a;
       l_mu = r.v[0];
       l_mumu = 0;
     }
   }
+  static void mu_derivatives(double y, double w, double mu, double pi, const double* params, double& l,
+                             double& l_mu, double& l_mumu, bool second = true) {
+    mu_derivatives(y, w, mu, ZeroProbability::from_probability(pi), params, l, l_mu, l_mumu, second);
+  }
 
   // Derivatives by nested Jets regardless of any hand-written version (for tests).
-  static void autodiff_derivatives(double y, double w, double mu, double pi, const double* params,
+  static void autodiff_derivatives(double y, double w, double mu, const ZeroProbability& pi, const double* params,
                                    double& l, double& l_mu, double& l_mumu) {
     using J1 = ceres::Jet<double, 1>;
     using J2 = ceres::Jet<J1, 1>;
     J2 m(J1(mu, 0), 0);
     m.v[0] = J1(1.0);
-    const std::size_t np = D::parameters().size();
-    std::vector<J2> p(np);
+    std::array<J2, kMaxParameters> p;
+    const std::size_t np = parameter_count();
     for (std::size_t k = 0; k < np; ++k) p[k] = J2(J1(params[k]));
-    const J2 r = call(y, w, m, J2(J1(pi)), p.data());
+    const J2 r = call(y, w, m, pi, p.data());
     l = r.a.a;
     l_mu = r.a.v[0];
     l_mumu = r.v[0].v[0];
   }
+  static void autodiff_derivatives(double y, double w, double mu, double pi, const double* params, double& l,
+                                   double& l_mu, double& l_mumu) {
+    autodiff_derivatives(y, w, mu, ZeroProbability::from_probability(pi), params, l, l_mu, l_mumu);
+  }
 
   // The whole log density, constants included.
-  static double density(double y, double w, double mu, double pi, const double* params) {
+  static double density(double y, double w, double mu, const ZeroProbability& pi, const double* params) {
     double l = call(y, w, mu, pi, params);
     if constexpr (detail::HasLogConstant<D>) l += D::log_constant(y, w);
     return l;
   }
+  static double density(double y, double w, double mu, double pi, const double* params) {
+    return density(y, w, mu, ZeroProbability::from_probability(pi), params);
+  }
+
+  // D::parameters().size(), counted once (parameters() builds a vector of names).
+  static std::size_t parameter_count() {
+    static const std::size_t count = [] {
+      const std::size_t n = D::parameters().size();
+      if (n > kMaxParameters)
+        throw std::length_error(std::string("family '") + D::name + "' has " + std::to_string(n) +
+                                " parameters; AutoDiffFamily supports at most " + std::to_string(kMaxParameters));
+      return n;
+    }();
+    return count;
+  }
 
  private:
   template <class T>
-  static T call(double y, double w, const T& mu, const T& pi, const T* params) {
-    if constexpr (kZeroModel)
-      return D::log_density(y, w, mu, pi, params);
-    else {
+  static T call(double y, double w, const T& mu, const ZeroProbability& pi, const T* params) {
+    if constexpr (!kZeroModel) {
       (void)pi;
       return D::log_density(y, w, mu, params);
+    } else if constexpr (detail::TakesZeroProbability<D>) {
+      return D::log_density(y, w, mu, pi, params);
+    } else {
+      return D::log_density(y, w, mu, constant<T>(pi.p), params);
     }
   }
 };

@@ -20,6 +20,10 @@ struct FamilyParameterInfo {
   std::string name;     // "theta", "phi", "shape", ... (the YAML key and the JSON name)
   ParameterScale scale;  // also the constraint on a value fixed in YAML
   double start;          // natural-scale start value when the parameter is estimated
+  // Advice for the user when the estimate runs to the end of its range (the kernel bounds
+  // family parameters to +-15 on their optimisation scale), e.g. nb2's theta -> infinity:
+  // "without overdispersion use a Poisson family". Empty: no advice.
+  std::string at_limit_advice = {};
 };
 
 // Where the response lives; tells the kernel which response forms make sense

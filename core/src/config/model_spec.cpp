@@ -3,6 +3,7 @@
 #include "config/model_spec.hpp"
 
 #include "config/yaml_document.hpp"
+#include "util/text.hpp"
 
 #include <weft/errors.hpp>
 #include <weft/spelling.hpp>
@@ -10,6 +11,8 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -63,23 +66,6 @@ bool is_yaml_bool(std::string_view s) {
 
 bool is_plain(const YAML::Node& node) { return node.Tag() == "?"; }
 
-// User text for a one-line message: control characters escaped, long text shortened.
-std::string printable(std::string_view text, std::size_t shown = 60) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size() && i < shown; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte == 0x7f) {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02X", byte);
-      out += hex;
-    } else {
-      out += text[i];
-    }
-  }
-  if (text.size() > shown) out += "...(" + std::to_string(text.size()) + " characters)";
-  return out;
-}
-
 // Appended piecewise: "'" + std::string&& trips GCC 12's false -Wrestrict warning at -O3.
 std::string in_quotes(std::string_view text) {
   std::string out(1, '\'');
@@ -106,12 +92,6 @@ std::string trim(std::string_view s) {
   const auto b = s.find_first_not_of(" \t");
   if (b == std::string_view::npos) return {};
   return std::string(s.substr(b, s.find_last_not_of(" \t") - b + 1));
-}
-
-std::string join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
 }
 
 fs::path resolve(const fs::path& config_dir, const std::string& written) {
@@ -163,6 +143,9 @@ class SpecReader {
                             const std::string& example) const;
   std::vector<std::string> text_list(const std::string& key, const std::string& expected) const;
   ComponentSpec component(const ComponentKind& kind, const ComponentSpec* fallback) const;
+  StartSpec start_values() const;
+  double number_value(const std::string& path, const YAML::Node& node) const;
+  std::vector<double> number_list(const std::string& path, const YAML::Node& node) const;
   void for_each_pair(const YAML::Node& map, const std::string& path,
                      const std::function<void(const std::string&, const YAML::Node&,
                                               const YAML::Node&)>& visit) const;
@@ -202,6 +185,7 @@ ModelSpec SpecReader::read(std::string_view text, const fs::path& config_dir) {
   for (const std::string& dir :
        text_list("plugin_path", "a directory or a list of directories"))
     spec.plugin_path.push_back(resolve(config_dir, dir));
+  spec.start = start_values();
   return spec;
 }
 
@@ -428,6 +412,51 @@ ComponentSpec SpecReader::component(const ComponentKind& kind, const ComponentSp
   return spec;
 }
 
+// A finite number written as a plain or quoted scalar.
+double SpecReader::number_value(const std::string& path, const YAML::Node& node) const {
+  if (node.IsScalar()) {
+    const std::string& text = node.Scalar();
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (!text.empty() && end == text.c_str() + text.size() && std::isfinite(v)) return v;
+  }
+  fail(path, node, "expected a finite number, got " + describe(node));
+}
+
+// A number or a list of numbers.
+std::vector<double> SpecReader::number_list(const std::string& path, const YAML::Node& node) const {
+  if (!node.IsSequence()) return {number_value(path, node)};
+  std::vector<double> out;
+  for (const YAML::Node& item : node) out.push_back(number_value(path, item));
+  if (out.empty()) fail(path, node, "expected one or more numbers, got an empty list");
+  return out;
+}
+
+// `start: {theta: [1, 0, 1], fixef: [...], zi_fixef: [...], family: {theta: 2}}`.
+StartSpec SpecReader::start_values() const {
+  StartSpec start;
+  const YAML::Node* node = entry("start");
+  if (!node) return start;
+  static const std::vector<std::string> keys{"theta", "fixef", "zi_fixef", "family"};
+  if (!node->IsMap())
+    fail("start", *node, "expected a map such as {theta: [1, 0, 1], fixef: [0.5, -1]}, got " + describe(*node));
+  for_each_pair(*node, "start", [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+    const std::string path = "start." + key;
+    if (key == "theta") start.theta = number_list(path, value);
+    else if (key == "fixef") start.fixef = number_list(path, value);
+    else if (key == "zi_fixef") start.zi_fixef = number_list(path, value);
+    else if (key == "family") {
+      if (!value.IsMap()) fail(path, value, "expected a map of family parameters such as {theta: 2}, got " + describe(value));
+      for_each_pair(value, path, [&](const std::string& name, const YAML::Node&, const YAML::Node& v) {
+        start.family[name] = number_value(path + "." + name, v);
+      });
+    } else {
+      fail(path, key_node, "unknown key " + in_quotes(key) + did_you_mean(key, keys) + "; start takes: " + join(keys));
+    }
+  });
+  return start;
+}
+
 std::string read_config_file(const fs::path& file, const std::string& name) {
   std::error_code ec;
   const fs::file_status status = fs::status(file, ec);
@@ -449,7 +478,7 @@ std::string read_config_file(const fs::path& file, const std::string& name) {
 const std::vector<std::string>& model_keys() {
   static const std::vector<std::string> keys = {
       "data", "formula", "family",     "link",      "weights",    "offset",
-      "groups", "zi",    "integrator", "optimizer", "plugin_path"};
+      "groups", "zi",    "integrator", "optimizer", "plugin_path", "start"};
   return keys;
 }
 

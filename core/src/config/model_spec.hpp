@@ -14,6 +14,14 @@ struct ComponentSpec {
   std::map<std::string, std::string> options;  // the other keys of its map, as scalar text
 };
 
+// `start:` values (lme4's and glmmTMB's `start =`), each optional: theta in lme4's order,
+// fixef and zi_fixef in the order of the design's columns, family parameters by name.
+struct StartSpec {
+  std::optional<std::vector<double>> theta, fixef, zi_fixef;
+  std::map<std::string, double> family;
+  bool empty() const { return !theta && !fixef && !zi_fixef && family.empty(); }
+};
+
 struct ModelSpec {
   std::string config_name;            // the config file as the user named it, for messages
   std::filesystem::path config_dir;   // folder of the config file (relative paths resolve here)
@@ -29,6 +37,7 @@ struct ModelSpec {
   ComponentSpec integrator{"laplace", {}};
   ComponentSpec optimizer{"lbfgsb", {}};
   std::vector<std::filesystem::path> plugin_path;  // resolved against config_dir
+  StartSpec start;
 };
 
 struct LoadOptions {

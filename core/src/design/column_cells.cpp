@@ -1,6 +1,6 @@
 #include "design/column_cells.hpp"
 
-#include "formula/printable.hpp"
+#include "util/text.hpp"
 
 #include <weft/errors.hpp>
 
@@ -12,11 +12,11 @@ using data::CellKind;
 
 std::string describe_cell(const data::Column& column, std::size_t row) {
   if (column.kind[row] == CellKind::Missing) return "a missing value (NA or empty; weft does not drop rows)";
-  return "'" + formula::printable(column.text[row], 40) + "'";
+  return "'" + printable(column.text[row], 40) + "'";
 }
 
 std::string cell_location(const data::DataFrame& data, const data::Column& column, std::size_t row) {
-  return data.where(row) + ", column '" + formula::printable(column.name, 80) + "'";
+  return data.where(row) + ", column '" + printable(column.name, 80) + "'";
 }
 
 std::vector<double> column_numbers(const data::DataFrame& data, const data::Column& column) {

@@ -5,7 +5,7 @@
 #include "design/design_spec.hpp"
 #include "design/variable_values.hpp"
 
-#include <weft/model.hpp>
+#include <weft/integrator/model.hpp>
 
 #include <vector>
 

@@ -1,7 +1,7 @@
 #pragma once
 // Formula + data -> the model's matrices (lme4's lFormula/glFormula step), and the same
 // design rebuilt on new data for predictions.
-#include <weft/model.hpp>
+#include <weft/integrator/model.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -10,7 +10,7 @@
 #include "design/model_matrix.hpp"
 #include "design/response.hpp"
 #include "formula/parser.hpp"
-#include "formula/printable.hpp"
+#include "util/text.hpp"
 
 #include <weft/errors.hpp>
 
@@ -23,7 +23,7 @@ std::string some_levels(const std::vector<std::string>& levels, std::size_t limi
   std::string out;
   for (std::size_t i = 0; i < levels.size() && i < limit; ++i) {
     if (i) out += ", ";
-    out += "'" + formula::printable(levels[i], 30) + "'";
+    out += "'" + printable(levels[i], 30) + "'";
   }
   if (levels.size() > limit) out += ", ... (" + std::to_string(levels.size()) + " levels)";
   return out;
@@ -68,7 +68,7 @@ NewDataDesign build_newdata(const nlohmann::json& description, const data::DataF
   std::vector<formula::FormulaSource> sources;
   sources.reserve(spec.variables.size());
   for (const auto& v : spec.variables)
-    sources.push_back({"model description: variable " + formula::printable(v.label, 60), v.expression});
+    sources.push_back({"model description: variable " + printable(v.label, 60), v.expression});
   std::vector<formula::NodePtr> nodes;
   std::vector<VariableExpression> expressions;
   for (std::size_t i = 0; i < sources.size(); ++i) {

@@ -3,7 +3,7 @@
 // number of levels, each term's q = k * levels columns level-major (level 1: c1..ck, level
 // 2: ...), theta term after term; Z = [Z_1 ... Z_m] with Z_t(i, first + level(i) k + c) = the
 // term's column c in row i (zeros not stored, as lme4's drop0).
-#include <weft/model.hpp>
+#include <weft/integrator/model.hpp>
 
 #include <vector>
 

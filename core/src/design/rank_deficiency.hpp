@@ -3,7 +3,7 @@
 // LAPACK = FALSE), i.e. LINPACK dqrdc2, whose limited pivoting moves a column whose remaining
 // norm falls below tol times its original norm to the end; the first `rank` pivots are kept.
 // So a later column that depends on earlier ones is dropped, and the kept columns stay in order.
-#include <weft/model.hpp>
+#include <weft/integrator/model.hpp>
 
 #include <vector>
 

@@ -5,6 +5,7 @@
 #include "formula/deparse.hpp"
 #include "formula/r_number.hpp"
 
+#include <cmath>
 #include <weft/errors.hpp>
 
 namespace weft::design {
@@ -31,9 +32,11 @@ Vector prior_weights(const data::DataFrame& data, const std::optional<std::strin
   if (!weights_column) return Vector::Ones(n);
   const data::Column& column = data.require(*weights_column, "used as weights");
   const std::vector<double> values = column_numbers(data, column);
+  // One check for every family (a family plugin never sees an unusable prior weight).
   for (std::size_t r = 0; r < values.size(); ++r)
-    if (values[r] < 0)
-      throw InputError(cell_location(data, column, r) + ": weights must be non-negative, got " + number(values[r]));
+    if (!(values[r] >= 0) || !std::isfinite(values[r]))
+      throw InputError(cell_location(data, column, r) + ": weights must be finite non-negative numbers, got " +
+                       number(values[r]));
   return Eigen::Map<const Vector>(values.data(), n);
 }
 

@@ -7,7 +7,7 @@
 #include "formula/ast.hpp"
 #include "formula/source.hpp"
 
-#include <weft/model.hpp>
+#include <weft/integrator/model.hpp>
 
 #include <optional>
 #include <string>

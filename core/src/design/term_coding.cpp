@@ -1,6 +1,6 @@
 #include "design/term_coding.hpp"
 
-#include "formula/printable.hpp"
+#include "util/text.hpp"
 
 #include <weft/errors.hpp>
 
@@ -59,7 +59,7 @@ MatrixSpec code_terms(const formula::TermsModel& terms, const std::vector<int>& 
       const VariableSpec& variable = variables[std::size_t(global[std::size_t(v)])];
       if (variable.kind == VariableKind::Factor && variable.levels.size() < 2)
         throw InputError(data_name + ": " + variable.label + " (" + variable.role + ") has only one level ('" +
-                         formula::printable(variable.levels.empty() ? "" : variable.levels[0], 40) +
+                         printable(variable.levels.empty() ? "" : variable.levels[0], 40) +
                          "'); a factor in the model needs at least two (R: contrasts can be applied only to "
                          "factors with 2 or more levels)");
       coding.variables.push_back(global[std::size_t(v)]);

@@ -32,14 +32,4 @@ Matrix covariance_block(const Matrix& hessian, const std::vector<Index>& wanted,
   return 2.0 * llt.solve(Matrix::Identity(schur.rows(), schur.cols()));
 }
 
-int negative_eigenvalues(const Matrix& hessian) {
-  if (hessian.size() == 0) return 0;
-  Eigen::SelfAdjointEigenSolver<Matrix> eig(0.5 * (hessian + hessian.transpose()), Eigen::EigenvaluesOnly);
-  const Vector values = eig.eigenvalues();
-  const double scale = values.cwiseAbs().maxCoeff();
-  int negative = 0;
-  for (Index i = 0; i < values.size(); ++i) negative += values(i) < -1e-6 * scale;
-  return negative;
-}
-
 }  // namespace weft::fit

@@ -1,7 +1,7 @@
 #pragma once
 // Covariance of estimates from the Hessian H of the deviance (-2 log L): 2 H^-1, block by
 // block, robust to directions the deviance is flat in (a variance parameter at zero).
-#include <weft/model.hpp>
+#include <weft/integrator/model.hpp>
 
 #include <vector>
 
@@ -12,8 +12,5 @@ namespace weft::fit {
 // below 1e-8 of the largest are dropped). Returns an empty matrix when the result is not
 // positive definite.
 Matrix covariance_block(const Matrix& hessian, const std::vector<Index>& wanted, const std::vector<Index>& others);
-
-// Number of eigenvalues of the symmetric `hessian` below -1e-6 of its largest magnitude.
-int negative_eigenvalues(const Matrix& hessian);
 
 }  // namespace weft::fit

@@ -1,15 +1,13 @@
 #include "fit/deviance_function.hpp"
 
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
 
 namespace weft::fit {
 
-DevianceFunction::DevianceFunction(MarginalLikelihood& likelihood, const ParameterLayout& layout, double difference_step,
-                                   bool beta_profiled, const ModelParameters* start)
-    : likelihood_(likelihood), layout_(layout), step_(difference_step), beta_profiled_(beta_profiled) {
+DevianceFunction::DevianceFunction(MarginalLikelihood& likelihood, const ParameterLayout& layout, bool beta_profiled,
+                                   const ModelParameters* start)
+    : likelihood_(likelihood), layout_(layout), beta_profiled_(beta_profiled) {
   for (Index i = 0; i < layout.size(); ++i)
     if (!beta_profiled || i < layout.beta_begin() || i >= layout.beta_begin() + layout.p()) coordinates_.push_back(i);
   full_ = start ? layout.pack(*start) : Vector::Zero(layout.size());
@@ -69,10 +67,9 @@ bool DevianceFunction::analytic_gradient(const Vector& x, double& value, Vector&
 double DevianceFunction::value_and_gradient(const Vector& x, Vector& gradient) {
   double value = 0;
   const bool ok = analytic_gradient(x, value, gradient);
-  if (getenv("WEFT_TRACE")) { fprintf(stderr, "g%d x=", int(ok)); for (int i=0;i<x.size();++i) fprintf(stderr, "%.8g ", x(i)); fprintf(stderr, " f=%.12g g=", value); for (int i=0;i<gradient.size();++i) fprintf(stderr, "%.4g ", gradient(i)); fprintf(stderr, "\n"); }
   if (ok) return value;
   value = (*this)(x);
-  gradient = central_gradient(as_function(), x, difference_steps(x, step_));
+  gradient = central_gradient(as_function(), x, difference_steps(x, kGradientStep));
   return value;
 }
 

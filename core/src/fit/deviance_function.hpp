@@ -3,11 +3,12 @@
 // gradient: analytic where the integrator gives one, central differences otherwise. Two
 // forms: every parameter (stage 2), or every parameter but beta, with beta profiled into the
 // inner problem (stage 1, lme4's nAGQ = 0).
-#include <weft/integrator.hpp>
+#include <weft/integrator/integrator.hpp>
 
 #include "fit/finite_differences.hpp"
 #include "fit/parameter_layout.hpp"
 
+#include <exception>
 #include <vector>
 
 namespace weft::fit {
@@ -16,8 +17,11 @@ class DevianceFunction {
  public:
   // `beta_profiled`: x omits the beta block; beta follows the inner problem's joint mode
   // (starting from `start.beta`, kept between calls as a warm start).
-  DevianceFunction(MarginalLikelihood& likelihood, const ParameterLayout& layout, double difference_step,
-                   bool beta_profiled = false, const ModelParameters* start = nullptr);
+  DevianceFunction(MarginalLikelihood& likelihood, const ParameterLayout& layout, bool beta_profiled = false,
+                   const ModelParameters* start = nullptr);
+
+  // Relative step of the central differences where the integrator gives no gradient.
+  static constexpr double kGradientStep = 1e-5;
 
   double operator()(const Vector& x);
   double value_and_gradient(const Vector& x, Vector& gradient);
@@ -40,29 +44,50 @@ class DevianceFunction {
 
   MarginalLikelihood& likelihood_;
   const ParameterLayout& layout_;
-  double step_;
   bool beta_profiled_;
   std::vector<Index> coordinates_;  // layout indices this function's x covers
   Vector full_;                     // the layout vector the fixed parts are read from
   Vector beta_;                     // profiled beta (warm start)
 };
 
-// An Objective over z = s .* x (diagonal preconditioning, see curvature_scales).
+// The Objective an optimizer plugin sees: the deviance over z = s .* x (diagonal
+// preconditioning, see curvature_scales). An exception from an evaluation (a plugin error)
+// is stored and the optimizer gets EvaluationAborted instead, now and on every later call;
+// rethrow_failure() raises the stored error once the optimizer has returned.
 class ScaledObjective final : public Objective {
  public:
   ScaledObjective(DevianceFunction& f, Vector scale) : f_(f), scale_(std::move(scale)) {}
   Vector to_scaled(const Vector& x) const { return x.cwiseProduct(scale_); }
   Vector from_scaled(const Vector& z) const { return z.cwiseQuotient(scale_); }
-  double value(const Vector& z) override { return f_(from_scaled(z)); }
+  double value(const Vector& z) override {
+    return guarded([&] { return f_(from_scaled(z)); });
+  }
   double value_and_gradient(const Vector& z, Vector& gradient) override {
-    const double f = f_.value_and_gradient(from_scaled(z), gradient);
-    gradient = gradient.cwiseQuotient(scale_);
-    return f;
+    return guarded([&] {
+      const double f = f_.value_and_gradient(from_scaled(z), gradient);
+      gradient = gradient.cwiseQuotient(scale_);
+      return f;
+    });
+  }
+  void rethrow_failure() const {
+    if (failure_) std::rethrow_exception(failure_);
   }
 
  private:
+  template <class F>
+  double guarded(F&& evaluate) {
+    if (failure_) throw EvaluationAborted{};
+    try {
+      return evaluate();
+    } catch (...) {
+      failure_ = std::current_exception();
+      throw EvaluationAborted{};
+    }
+  }
+
   DevianceFunction& f_;
   Vector scale_;
+  std::exception_ptr failure_;
 };
 
 }  // namespace weft::fit

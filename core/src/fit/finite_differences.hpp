@@ -3,7 +3,7 @@
 // analytic ones. Steps are relative to each parameter's size: h_i = step * max(1, |x_i|).
 // Evaluating at theta < 0 is harmless (the covariance Lambda Lambda' is unchanged by the
 // sign), so the differences need no one-sided variants at the bounds.
-#include <weft/model.hpp>
+#include <weft/integrator/model.hpp>
 #include <weft/optimizer.hpp>
 
 #include <functional>

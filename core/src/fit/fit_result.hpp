@@ -1,6 +1,6 @@
 #pragma once
 // Everything a fit produces; report/ turns it into JSON and the text summary.
-#include <weft/model.hpp>
+#include <weft/integrator/model.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +37,8 @@ struct FitResult {
   std::string integrator, hessian;
   int points = 1;
   std::string optimizer;
+  std::string optimizer_status;  // how the run that found the estimates ended (TerminationStatus)
+  std::string optimizer_route;   // how the estimates were reached ("lbfgsb, then a restart", ...)
   int iterations = 0, function_evaluations = 0;
   Index nobs = 0;
   std::vector<std::pair<std::string, Index>> ngroups;

@@ -1,7 +1,7 @@
 #include "fit/glm_start.hpp"
 
-#include <weft/parallel_family.hpp>
-#include <weft/sparse_gram.hpp>
+#include <weft/integrator/parallel_family.hpp>
+#include <weft/integrator/sparse_gram.hpp>
 
 #include <algorithm>
 #include <cmath>

@@ -2,7 +2,7 @@
 // Start values for beta: the GLM without random effects, fitted by IRLS as R's glm.fit
 // (lme4 starts glmer this way).
 #include <weft/family.hpp>
-#include <weft/model.hpp>
+#include <weft/integrator/model.hpp>
 
 #include <span>
 

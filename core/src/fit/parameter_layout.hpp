@@ -3,7 +3,7 @@
 // its map to and from ModelParameters. Family parameters are optimised on their scale (log
 // for theta, phi, shape, ...), as glmmTMB does; fixed ones are held out of x.
 #include <weft/family.hpp>
-#include <weft/integrator.hpp>
+#include <weft/integrator/integrator.hpp>
 
 #include <optional>
 #include <vector>

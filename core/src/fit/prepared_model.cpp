@@ -1,4 +1,5 @@
 #include "fit/prepared_model.hpp"
+#include "util/text.hpp"
 
 #include <weft/errors.hpp>
 #include <weft/spelling.hpp>
@@ -9,12 +10,6 @@
 namespace weft::fit {
 
 namespace {
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
 
 // Rejects option keys a plugin does not take, then lets it read the rest.
 template <class Plugin>
@@ -104,10 +99,24 @@ PreparedModel prepare_model(const config::ModelSpec& spec, const data::DataFrame
       std::find(accepted.begin(), accepted.end(), "tolerance") != accepted.end())
     first_stage.options["tolerance"] = "1e-3";
   configure(*m.first_stage_optimizer, first_stage, cfg, "optimizer");
+  auto optimizers = registry.names("optimizer");
+  std::sort(optimizers.begin(), optimizers.end());
+  for (const auto& name : optimizers)
+    if (name != spec.optimizer.name) {
+      m.alternative_optimizer = registry.create_optimizer(name, cfg + ": optimizer");
+      m.alternative_optimizer->configure(Options(cfg, "optimizer", {}));
+      break;
+    }
+  m.start = spec.start;
 
-  if (spec.zi_formula && !m.family->uses_zero_model())
-    throw InputError(cfg + ": zi: family '" + m.family->name() +
-                     "' has no zero-inflation or hurdle part; use zip, zinb2, hurdle_poisson or hurdle_nb2, or remove zi");
+  if (spec.zi_formula && !m.family->uses_zero_model()) {
+    std::vector<std::string> with_zero_model;  // what the plugins found declare, not a list kept here
+    for (const auto& name : registry.names("family"))
+      if (registry.create_family(name, cfg + ": family")->uses_zero_model()) with_zero_model.push_back(name);
+    throw InputError(cfg + ": zi: family '" + m.family->name() + "' has no zero-inflation or hurdle part; " +
+                     (with_zero_model.empty() ? std::string("no family plugin found has one")
+                                              : "use " + join(with_zero_model, ", ") + ", or remove zi"));
+  }
 
   design::ModelRequest request;
   request.formula = spec.formula;

@@ -1,7 +1,7 @@
 #pragma once
 // A model ready to estimate: its plugins chosen and configured, its matrices built.
 #include <weft/family.hpp>
-#include <weft/integrator.hpp>
+#include <weft/integrator/integrator.hpp>
 #include <weft/link.hpp>
 #include <weft/optimizer.hpp>
 
@@ -25,6 +25,10 @@ struct PreparedModel {
   // The same optimiser for the first stage, whose result is only a start: a looser
   // tolerance unless the model file sets one.
   std::unique_ptr<Optimizer> first_stage_optimizer;
+  // Another optimizer for escapes (pipeline.hpp): the first other one the registry has, by
+  // name; null when there is none.
+  std::unique_ptr<Optimizer> alternative_optimizer;
+  config::StartSpec start;  // the user's `start:` values
   std::vector<std::optional<double>> fixed_family_parameters;  // per Family::parameters()
   design::BuiltModel built;
   std::string integrator_name, optimizer_name;

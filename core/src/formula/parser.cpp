@@ -1,7 +1,7 @@
 #include "formula/parser.hpp"
 
 #include "formula/functions.hpp"
-#include "formula/printable.hpp"
+#include "util/text.hpp"
 #include "formula/tokenizer.hpp"
 
 #include <weft/spelling.hpp>

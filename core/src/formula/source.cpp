@@ -1,6 +1,6 @@
 #include "formula/source.hpp"
 
-#include "formula/printable.hpp"
+#include "util/text.hpp"
 
 #include <weft/errors.hpp>
 

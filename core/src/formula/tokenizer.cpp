@@ -1,6 +1,6 @@
 #include "formula/tokenizer.hpp"
 
-#include "formula/printable.hpp"
+#include "util/text.hpp"
 
 #include <array>
 #include <charconv>

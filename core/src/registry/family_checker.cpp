@@ -1,4 +1,5 @@
 #include "registry/family_checker.hpp"
+#include "util/text.hpp"
 
 #include <weft/link.hpp>
 
@@ -34,17 +35,7 @@ constexpr double kConsistencyTolerance = 1e-10; // same log density with and wit
 constexpr double kWeightTolerance = 1e-9;       // l(y; w) = w l(y; 1)
 constexpr long kMaxCount = 1000000;             // a count pmf must have decayed by then
 
-std::string format(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.3g", v);
-  return buffer;
-}
-
-std::string join(const std::vector<std::string>& items, const char* separator = ", ") {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : separator) + s;
-  return out;
-}
+std::string format(double v) { return format_number(v, 3); }
 
 std::string scale_name(ParameterScale scale) {
   switch (scale) {

@@ -1,6 +1,7 @@
 #include "registry/plugin_registry.hpp"
 
-#include "registry/guarded_family.hpp"
+#include "registry/guarded_plugins.hpp"
+#include "util/text.hpp"
 
 #include <weft/errors.hpp>
 #include <weft/plugin.hpp>
@@ -64,6 +65,13 @@ LoadedPlugin load(const fs::path& file) {
     static const std::set<std::string> kinds{"family", "link", "integrator", "optimizer"};
     if (!kinds.count(out.record.kind) || out.record.name.empty() || !info->create) {
       out.record.problem = "declares an unknown kind '" + out.record.kind + "' or no name or factory";
+      return out;
+    }
+    // Integrators are built against the integrator layer (weft/integrator/), versioned apart.
+    if (out.record.kind == "integrator" && info->layer_abi_version != WEFT_INTEGRATOR_ABI_VERSION) {
+      out.record.problem = "built for integrator ABI version " + std::to_string(info->layer_abi_version) +
+                           ", but this weft has integrator ABI version " + std::to_string(WEFT_INTEGRATOR_ABI_VERSION) +
+                           "; rebuild it against this weft's SDK";
       return out;
     }
     out.info = info;
@@ -204,8 +212,7 @@ void* PluginRegistry::create(const std::string& kind, const std::string& name, c
   }
   const auto known = names(kind);
   std::string message = context + ": unknown " + kind + " '" + name + "'" + did_you_mean(name, known);
-  std::string list;
-  for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+  const std::string list = join(known);
   message += known.empty() ? "; no " + kind + " plugins were found (see `weft plugins`)" : "; available: " + list;
   std::size_t broken = 0;
   for (const auto& r : records()) broken += !r.problem.empty();
@@ -216,16 +223,20 @@ void* PluginRegistry::create(const std::string& kind, const std::string& name, c
 std::unique_ptr<Family> PluginRegistry::create_family(const std::string& name, const std::string& context) {
   fs::path file;
   std::unique_ptr<Family> family(static_cast<Family*>(create("family", name, context, &file)));
-  return guard_family(std::move(family), file, name);  // its exceptions become PluginErrors naming the file
+  return guard_family(std::move(family), {"family", name, file});  // its exceptions become PluginErrors naming the file
 }
 std::unique_ptr<Link> PluginRegistry::create_link(const std::string& name, const std::string& context) {
   return std::unique_ptr<Link>(static_cast<Link*>(create("link", name, context)));
 }
 std::unique_ptr<Integrator> PluginRegistry::create_integrator(const std::string& name, const std::string& context) {
-  return std::unique_ptr<Integrator>(static_cast<Integrator*>(create("integrator", name, context)));
+  fs::path file;
+  std::unique_ptr<Integrator> integrator(static_cast<Integrator*>(create("integrator", name, context, &file)));
+  return guard_integrator(std::move(integrator), {"integrator", name, file});
 }
 std::unique_ptr<Optimizer> PluginRegistry::create_optimizer(const std::string& name, const std::string& context) {
-  return std::unique_ptr<Optimizer>(static_cast<Optimizer*>(create("optimizer", name, context)));
+  fs::path file;
+  std::unique_ptr<Optimizer> optimizer(static_cast<Optimizer*>(create("optimizer", name, context, &file)));
+  return guard_optimizer(std::move(optimizer), {"optimizer", name, file});
 }
 
 }  // namespace weft::registry

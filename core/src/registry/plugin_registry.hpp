@@ -8,7 +8,7 @@
 // folder exists, the build tree's plugin folder compiled in. Libraries stay loaded for
 // the life of the process, so objects from them can never outlive their code.
 #include <weft/family.hpp>
-#include <weft/integrator.hpp>
+#include <weft/integrator/integrator.hpp>
 #include <weft/link.hpp>
 #include <weft/optimizer.hpp>
 

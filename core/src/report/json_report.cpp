@@ -64,7 +64,11 @@ ordered_json result_document(const fit::FitResult& r) {
   doc["family_parameters"] = named(r.family_parameters);
   doc["family_parameters_se"] = named(r.family_parameters_se);
   doc["integrator"] = {{"name", r.integrator}, {"hessian", r.hessian}, {"points", r.points}};
-  doc["optimizer"] = {{"name", r.optimizer}, {"iterations", r.iterations}, {"function_evaluations", r.function_evaluations}};
+  doc["optimizer"] = {{"name", r.optimizer},
+                      {"iterations", r.iterations},
+                      {"function_evaluations", r.function_evaluations},
+                      {"status", r.optimizer_status},
+                      {"route", r.optimizer_route}};
   doc["nobs"] = r.nobs;
   ordered_json groups = ordered_json::object();
   for (const auto& [g, n] : r.ngroups) groups[g] = n;

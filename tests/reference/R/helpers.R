@@ -41,28 +41,30 @@ SE_NOTE_TMB <- "info is not compared. se = sqrt(diag(vcov(fit)$cond)) (TMB sdrep
 ## ---------------------------------------------------------------------------------------
 ## files
 
-case_path <- function(name, file = NULL) {
-  p <- file.path(REF_ROOT, name)
+## root: the folder holding the case folders (default REF_ROOT = tests/reference/cases; the
+## scripts for other folders, e.g. tests/reference/lmm, pass their own)
+case_path <- function(name, file = NULL, root = REF_ROOT) {
+  p <- file.path(root, name)
   if (is.null(file)) p else file.path(p, file)
 }
 
-new_case <- function(name) {
-  p <- case_path(name)
+new_case <- function(name, root = REF_ROOT) {
+  p <- case_path(name, root = root)
   if (dir.exists(p)) unlink(p, recursive = TRUE)
   dir.create(p, recursive = TRUE, showWarnings = FALSE)
   invisible(p)
 }
 
 ## Writes data.csv and returns it as weft (and the reference fit) will read it.
-write_data <- function(name, df) {
-  f <- case_path(name, "data.csv")
+write_data <- function(name, df, root = REF_ROOT) {
+  f <- case_path(name, "data.csv", root)
   write.csv(df, f, row.names = FALSE)
   read.csv(f, stringsAsFactors = TRUE)
 }
 
-write_config <- function(name, ...) {
+write_config <- function(name, ..., root = REF_ROOT) {
   lines <- c(...)
-  writeLines(lines, case_path(name, "config.yaml"))
+  writeLines(lines, case_path(name, "config.yaml", root))
 }
 
 num_or_null <- function(x) if (is.null(x) || length(x) == 0) NULL else x
@@ -116,9 +118,9 @@ write_json_file <- function(obj, file) {
   writeLines(txt, file)
 }
 
-write_expected <- function(name, obj) write_json_file(obj, case_path(name, "expected.json"))
+write_expected <- function(name, obj, root = REF_ROOT) write_json_file(obj, case_path(name, "expected.json", root))
 
-write_expected_error <- function(name, obj) write_json_file(obj, case_path(name, "expected_error.json"))
+write_expected_error <- function(name, obj, root = REF_ROOT) write_json_file(obj, case_path(name, "expected_error.json", root))
 
 ## named numeric vector -> JSON object (an empty one when empty)
 named <- function(v) {

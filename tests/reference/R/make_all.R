@@ -18,6 +18,12 @@
 ##         cases_counts.R  nb2 (lme4 and glmmTMB), zip, hurdle_nb2, zinb2, Poisson-vs-NB2 AIC pair
 ##         cases_families.R  nb1, gamma (log, inverse), beta, zoib (glmmTMB), the zoib recovery
 ##                         data (recovery/zoib) and examples/family-plugin's genpois reference
+##         cases_edge.R    tests/reference/edge/: models from glmmTMB's and lme4's own tests
+##                         (numbers pinned there), sourced last, after the check of cases/
+##         cases_lmm.R     tests/reference/lmm/: lmer references (REML and ML) and glmmTMB's
+##                         REML = TRUE for poisson/binomial/gaussian (issue 13); checks its folders
+##         cases_ordinal.R tests/reference/ordinal/: ordinal::clmm references (issue 14; needs the
+##                         ordinal package, about 1 CPU minute); checks its folders
 
 Sys.setenv(LC_COLLATE = "C")
 invisible(Sys.setlocale("LC_COLLATE", "C"))
@@ -48,3 +54,12 @@ for (n in cases) {
   if (!all(have) || sum(exp) != 1) stop("case ", n, " is incomplete")
 }
 cat(sprintf("%d cases written to %s (%d in optimizer_variants.txt)\n", length(cases), REF_ROOT, length(lme4_cases)))
+
+## tests/reference/edge/ (checks its own folders)
+source(file.path("tests", "reference", "R", "cases_edge.R"))
+
+## tests/reference/lmm/ (checks its own folders)
+source(file.path("tests", "reference", "R", "cases_lmm.R"))
+
+## tests/reference/ordinal/ (checks its own folders)
+source(file.path("tests", "reference", "R", "cases_ordinal.R"))
