@@ -57,6 +57,7 @@ class CountingFunction {
       f = std::numeric_limits<double>::max() / 4;  // LBFGSpp cannot take inf: a wall
       gradient.setZero();
     } else if (f < best_value_) {
+      ++improvements_;
       if (!(f > best_value_ - 1e-13 * std::abs(best_value_))) since_progress_ = 0;
       best_value_ = f;
       best_x_ = x;
@@ -66,6 +67,9 @@ class CountingFunction {
     return f;
   }
   int evaluations() const { return int(evaluations_); }
+  // Steps that lowered the best value: the iterations, counted the same way however a run
+  // ends (LBFGSpp reports its own count only when it returns normally).
+  int improvements() const { return int(improvements_); }
   double best_value() const { return best_value_; }
   const VectorXd& best_x() const { return best_x_; }
   const VectorXd& best_gradient() const { return best_gradient_; }
@@ -77,6 +81,7 @@ class CountingFunction {
   const VectorXd* upper_;
   double tolerance_;
   long evaluations_ = 0;
+  long improvements_ = 0;
   int since_progress_ = 0;  // evaluations since the best value last fell measurably
   double best_value_ = std::numeric_limits<double>::infinity();
   VectorXd best_x_, best_gradient_;
@@ -111,7 +116,7 @@ class Lbfgsb final : public weft::Optimizer {
       LBFGSpp::LBFGSBSolver<double> solver(param);
       double fx = 0;
       try {
-        result.iterations += solver.minimize(f, x, fx, lower, upper);
+        solver.minimize(f, x, fx, lower, upper);
         result.status = TerminationStatus::Converged;
         result.message = "converged";
         break;
@@ -142,6 +147,7 @@ class Lbfgsb final : public weft::Optimizer {
       }
     }
     result.evaluations = f.evaluations();
+    result.iterations = f.improvements();
     if (f.best_x().size() == 0) {
       result.x = start;
       result.value = std::numeric_limits<double>::infinity();

@@ -199,6 +199,14 @@ TEST_CASE("escape keeps the best point and reports failure where nothing passes"
   CHECK_FALSE(c.passes(HessianKind::Observed));
 }
 
+TEST_CASE("finite_start shrinks theta until the deviance is finite") {
+  Fixture f([](double theta, double beta) { return std::abs(theta) > 0.3 ? HUGE_VAL : theta * theta + beta * beta; });
+  ModelParameters s = f.layout.unpack(point(3.0, 0.5));
+  s = finite_start(f.problem, s);
+  CHECK(s.theta(0) == doctest::Approx(3.0 / 16));
+  CHECK(s.beta(0) == 0.5);
+}
+
 TEST_CASE("start_values takes the user's start and checks it") {
   Fixture f(bowl);
   const auto poisson = testing::build_tree_plugins().create_family("poisson", "test");

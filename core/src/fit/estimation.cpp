@@ -68,7 +68,8 @@ FitResult estimate(const PreparedModel& pm) {
   const EstimationProblem problem(model, *likelihood, layout);
   WorkCount work;
 
-  const ModelParameters start = start_values(problem, *pm.family, *pm.link, pm.start, pm.config_name);
+  const ModelParameters start =
+      finite_start(problem, start_values(problem, *pm.family, *pm.link, pm.start, pm.config_name));
   timer.lap("start values (GLM, moments)");
   const ModelParameters staged = first_stage_pays(problem) ? first_stage(problem, *pm.first_stage_optimizer, start, work) : start;
   timer.lap("stage 1 (beta in the inner problem)");

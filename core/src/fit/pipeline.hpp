@@ -41,6 +41,11 @@ namespace weft::fit {
 ModelParameters start_values(const EstimationProblem& problem, const Family& family, const Link& link,
                              const config::StartSpec& user, const std::string& config_name);
 
+// `start` if the deviance is finite there; else the same with theta shrunk toward 0 (halved up
+// to 10 times), where the model approaches the GLM whose fit gave beta and is finite. The
+// optimizers need one finite point to begin from.
+ModelParameters finite_start(const EstimationProblem& problem, ModelParameters start);
+
 // ---- first_stage / joint_stage ---------------------------------------------------------------
 
 // Minimises `f` from `start` with `optimizer`, preconditioned by the curvature at the start

@@ -51,4 +51,10 @@ ModelParameters start_values(const EstimationProblem& problem, const Family& fam
   return start;
 }
 
+ModelParameters finite_start(const EstimationProblem& problem, ModelParameters start) {
+  constexpr int kHalvings = 10;
+  for (int k = 0; k < kHalvings && !std::isfinite(problem.likelihood.deviance(start)); ++k) start.theta *= 0.5;
+  return start;
+}
+
 }  // namespace weft::fit
