@@ -28,7 +28,7 @@ Loaded load(const std::string& name, const std::vector<std::string>& set = {}) {
   const auto spec = config::load_model_spec(dir + "/config.yaml", options);
   const auto data = data::read_csv(spec.data_path, spec.data_name);
   Loaded l{fit::prepare_model(spec, data, testing::build_tree_plugins()), nullptr};
-  l.likelihood = l.model.integrator->bind(l.model.built.matrices, *l.model.family, *l.model.link);
+  l.likelihood = l.model.integrator->bind(l.model.built.matrices, *l.model.family, *l.model.link, {});
   return l;
 }
 
