@@ -166,3 +166,37 @@ TEST_CASE("glmmTMB's REML for a GLMM: beta joins u in the Laplace integral (logL
     CHECK(l.beta_covariance().rows() == b.m().p());
   }
 }
+
+TEST_CASE("the analytic gradient of the profiled deviance and REML criterion matches central differences") {
+  struct Case {
+    const char* name;
+    std::vector<std::string> set;
+  };
+  for (const Case& c : {Case{"sleepstudy_reml", {}}, Case{"penicillin_crossed", {}}, Case{"lme4test_prior_weights", {}},
+                        Case{"factors", {}}, Case{"sleepstudy_ml", {"family={name: gaussian, sigma: 20}"}}}) {
+    for (bool reml : {true, false}) {
+      CAPTURE(c.name);
+      CAPTURE(reml);
+      Bound b = bind_case(c.name, reml, c.set);
+      auto& l = *b.likelihood;
+      REQUIRE(l.has_gradient());
+      ModelParameters at = at_theta(b, {});
+      at.theta = Vector(b.m().n_theta());
+      for (Index i = 0; i < at.theta.size(); ++i) at.theta(i) = 0.6 + 0.15 * double(i) - (i == 1 ? 0.5 : 0.0);
+      at.family = {20.0};
+      double d = 0;
+      ModelParameters g;
+      REQUIRE(l.deviance_gradient(at, d, g));
+      CHECK(d == doctest::Approx(l.deviance(at)).epsilon(1e-13));
+      for (Index j = 0; j < at.theta.size(); ++j) {
+        const double h = 1e-6;
+        ModelParameters up = at, down = at;
+        up.theta(j) += h;
+        down.theta(j) -= h;
+        const double numeric = (l.deviance(up) - l.deviance(down)) / (2 * h);
+        CAPTURE(j);
+        CHECK(g.theta(j) == doctest::Approx(numeric).epsilon(1e-5).scale(1.0));
+      }
+    }
+  }
+}

@@ -19,6 +19,7 @@
 // evaluation works on q x q and q x p quantities only, so its cost does not grow with n.
 #include <weft/family.hpp>
 #include <weft/integrator/integrator.hpp>
+#include <weft/integrator/selected_inverse.hpp>
 #include <weft/integrator/sparse_gram.hpp>
 
 #include <Eigen/Cholesky>
@@ -72,7 +73,8 @@ class RelativeGram {
     B_.setFromTriplets(pattern.begin(), pattern.end());
     B_.makeCompressed();
     contributions_.reserve(pending.size());
-    for (const auto& p : pending) contributions_.push_back({p.a_slot, p.lambda_a, p.lambda_b, slot(p.row, p.col)});
+    for (const auto& p : pending)
+      contributions_.push_back({p.a_slot, p.lambda_a, p.lambda_b, slot(p.row, p.col), p.row == p.col ? 1.0 : 2.0});
     diagonal_.resize(q);
     for (Index j = 0; j < q; ++j) diagonal_[j] = slot(j, j);
   }
@@ -89,10 +91,24 @@ class RelativeGram {
   }
   const SparseMatrix& B() const { return B_; }
   const SparseMatrix& lambda() const { return lambda_.lambda(); }
+  const std::vector<Index>& theta_of_value() const { return lambda_.theta_of_value(); }
+
+  // Adds tr(S dB/dtheta_j) to g(j) for every j, S symmetric with its values at B's slots
+  // (the selected inverse of B gives d log|B| / dtheta): dB = dLambda' A Lambda + Lambda' A dLambda.
+  void add_trace_gradient(const std::vector<double>& s_at_slot, Vector& g) const {
+    const double* lv = lambda_.lambda().valuePtr();
+    const auto& theta_of = lambda_.theta_of_value();
+    for (const Contribution& c : contributions_) {
+      const double w = c.multiplicity * s_at_slot[std::size_t(c.b_slot)] * a_values_[c.a_slot];
+      g(theta_of[c.lambda_a]) += w * lv[c.lambda_b];
+      g(theta_of[c.lambda_b]) += w * lv[c.lambda_a];
+    }
+  }
 
  private:
   struct Contribution {
     Index a_slot, lambda_a, lambda_b, b_slot;
+    double multiplicity;  // 2 below the diagonal (B(r, c) and B(c, r)), 1 on it
   };
   Index slot(Index row, Index col) const {
     const int* first = B_.innerIndexPtr() + B_.outerIndexPtr()[col];
@@ -142,6 +158,62 @@ class LinearMixedLikelihood : public MarginalLikelihood {
       criterion += dof * (1.0 + std::log(2.0 * M_PI * sigma2_));
     }
     return std::isfinite(criterion) ? criterion : std::numeric_limits<double>::infinity();
+  }
+
+  // The analytic gradient in theta (no evaluation of the n rows):
+  //   d log|B| = tr(B^-1 dB)                       (selected inverse of B on L's pattern)
+  //   d r^2    = -2 v' dLambda u^,  v = Z'W (y - X beta^ - Z Lambda u^)   (envelope theorem)
+  //   d log|RX'RX| = 2 sum (A Lambda H - Z'WX) M H' over dLambda's entries, H = B^-1 Lambda' Z'WX,
+  //                  M = (RX'RX)^-1 (REML only)
+  // with dB = dLambda' A Lambda + Lambda' A dLambda, A = Z'WZ; then d = log|B| [+ log|RX|^2]
+  // + n' log r^2 (sigma profiled) or + r^2 / sigma^2 (sigma fixed).
+  bool has_gradient() const override { return true; }
+  bool deviance_gradient(const ModelParameters& at, double& deviance, ModelParameters& gradient) override {
+    deviance = LinearMixedLikelihood::deviance(at);
+    if (!std::isfinite(deviance)) return false;
+    const Index p = model_.p();
+    Vector g = Vector::Zero(model_.n_theta());
+    inverse_.compute(cholesky_);
+    const SparseMatrix& B = gram_.B();
+    if (inverse_slots_.empty())
+      for (Index c = 0; c < B.outerSize(); ++c)
+        for (Index k = B.outerIndexPtr()[c]; k < B.outerIndexPtr()[c + 1]; ++k)
+          inverse_slots_.push_back(inverse_.slot(B.innerIndexPtr()[k], int(c)));
+    s_values_.resize(inverse_slots_.size());
+    for (std::size_t k = 0; k < inverse_slots_.size(); ++k)
+      s_values_[k] = inverse_slots_[k] < 0 ? 0.0 : inverse_.value(inverse_slots_[k]);
+    gram_.add_trace_gradient(s_values_, g);
+
+    const SparseMatrix& lambda = gram_.lambda();
+    Vector v = ZtWr_ - A_ * Vector(lambda * u_);
+    if (p > 0) v -= ZtWX_ * delta_;
+    Matrix K, MH;  // A Lambda H and H M (q x p), for REML
+    const bool with_rx = reml_ && p > 0;
+    if (with_rx) {
+      Matrix H = RZX_;
+      cholesky_.matrixU().solveInPlace(H);
+      H = cholesky_.permutationPinv() * H;
+      K = A_ * Matrix(lambda * H);
+      Matrix M = Matrix::Identity(p, p);
+      rx_.triangularView<Eigen::Lower>().solveInPlace(M);
+      M = (M.transpose() * M).eval();
+      MH = H * M;
+    }
+    Vector r2 = Vector::Zero(g.size()), rx = Vector::Zero(g.size());
+    const auto& theta_of = gram_.theta_of_value();
+    for (Index k = 0; k < lambda.outerSize(); ++k)
+      for (Index s = lambda.outerIndexPtr()[k]; s < lambda.outerIndexPtr()[k + 1]; ++s) {
+        const Index a = lambda.innerIndexPtr()[s], j = theta_of[std::size_t(s)];
+        r2(j) -= 2.0 * v(a) * u_(k);
+        if (with_rx) rx(j) += 2.0 * (K.row(a) - ZtWX_.row(a)).dot(MH.row(k));
+      }
+    const double dof = double(n_) - (reml_ ? double(p) : 0.0);
+    g += r2 * (sigma_fixed_ ? 1.0 / sigma2_ : dof / pwrss_) + rx;
+    gradient.theta = g;
+    gradient.beta = Vector::Zero(p);
+    gradient.family.assign(at.family.size(), 0.0);
+    gradient.beta_zi = Vector::Zero(model_.X_zi.cols());
+    return g.allFinite();
   }
 
   void profiled_values(ModelParameters& at) const override {
@@ -201,6 +273,7 @@ class LinearMixedLikelihood : public MarginalLikelihood {
     SparseMatrix A;
     gram.assemble(Z, w.data(), A);  // Z'WZ + I
     for (Index j = 0; j < q; ++j) A.coeffRef(j, j) -= 1.0;
+    A_ = A.selfadjointView<Eigen::Lower>();
     return A;
   }
 
@@ -214,7 +287,8 @@ class LinearMixedLikelihood : public MarginalLikelihood {
     // cu = L^-1 P Lambda' Z'W r0, RZX = L^-1 P Lambda' Z'WX.
     Vector cu = cholesky_.permutationP() * Vector(lambda.transpose() * ZtWr_);
     cholesky_.matrixL().solveInPlace(cu);
-    Matrix RZX = cholesky_.permutationP() * Matrix(lambda.transpose() * ZtWX_);
+    RZX_ = cholesky_.permutationP() * Matrix(lambda.transpose() * ZtWX_);
+    Matrix& RZX = RZX_;
     cholesky_.matrixL().solveInPlace(RZX);
     const Matrix RXtRX = XtWX_ - RZX.transpose() * RZX;
     Eigen::LLT<Matrix> llt(RXtRX);
@@ -225,6 +299,7 @@ class LinearMixedLikelihood : public MarginalLikelihood {
     Vector delta = cb;
     if (p > 0) rx_.triangularView<Eigen::Lower>().transpose().solveInPlace(delta);
     beta_ = beta0_ + delta;
+    delta_ = delta;
     Vector v = cu - RZX * delta;
     cholesky_.matrixU().solveInPlace(v);
     u_ = cholesky_.permutationPinv() * v;
@@ -252,12 +327,17 @@ class LinearMixedLikelihood : public MarginalLikelihood {
   Index n_ = 0;               // rows with a positive weight
   double log_weights_ = 0;    // sum log w over them (lme4's ldW)
   Matrix XtWX_, ZtWX_;
+  SparseMatrix A_;  // Z'WZ, both triangles
   Vector beta0_, r0_, XtWr_, ZtWr_;
   double rWr_ = 0;
   RelativeGram gram_;
   Eigen::SimplicialLLT<SparseMatrix, Eigen::Lower, Eigen::AMDOrdering<int>> cholesky_;
-  Matrix rx_;  // lower-triangular L_X = RX'
-  Vector beta_, u_;
+  Matrix rx_;   // lower-triangular L_X = RX'
+  Matrix RZX_;  // L^-1 P Lambda' Z'WX at the last evaluation
+  Vector beta_, u_, delta_;
+  SelectedInverse inverse_;         // B^-1 on L's pattern, for the gradient
+  std::vector<long> inverse_slots_;  // per stored entry of B: its slot in inverse_
+  std::vector<double> s_values_;
   double pwrss_ = 0, log_det_L_ = 0, log_det_RX_ = 0, sigma2_ = 1;
 };
 
