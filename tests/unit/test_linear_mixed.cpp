@@ -25,12 +25,7 @@ struct Bound {
 
 // The lmm/ reference case `name`, bound with the criterion `reml` (and `--set` values).
 Bound bind_case(const std::string& name, bool reml, const std::vector<std::string>& set = {}) {
-  const std::string dir = std::string(WEFT_SOURCE_DIR) + "/tests/reference/lmm/" + name;
-  config::LoadOptions options;
-  options.set = set;
-  const auto spec = config::load_model_spec(dir + "/config.yaml", options);
-  const auto data = data::read_csv(spec.data_path, spec.data_name);
-  Bound b{fit::prepare_model(spec, data, testing::build_tree_plugins()), nullptr};
+  Bound b{testing::prepared_case(std::string(WEFT_SOURCE_DIR) + "/tests/reference/lmm/" + name, set), nullptr};
   BindOptions bind;
   bind.reml = reml;
   for (const auto& f : b.model.fixed_family_parameters) bind.fixed_family_parameters.push_back(f.has_value());
