@@ -17,6 +17,10 @@
 #   d_poisson1m.csv    1,000,000 Poisson rows: y ~ x + (1 | a) + (1 | b), a 500 levels, b 50
 #                      levels, crossed (each row draws a and b at random), x ~ N(0, 1),
 #                      beta = (0.5, 0.3), SD(a) = 0.5, SD(b) = 0.3
+#   g_insteval.csv     lme4's InstEval (73,421 rows): y, service ("0"/"1"), s, d, dept as strings
+#   h_gaussian1m.csv   1,000,000 gaussian rows: y ~ x + (1 | a) + (1 | b), a 5,000 levels, b 200
+#                      levels, crossed (each row draws a and b at random), x ~ N(0, 1),
+#                      beta = (10, 0.5), SD(a) = 1, SD(b) = 0.5, residual SD 2
 #   f_agq1k.csv        issue 5's AGQ-cost set: 1,000 groups x 10 rows = 10,000 binary rows,
 #                      y ~ x + (1 | g), x ~ N(0, 1), beta = (-0.5, 0.5), SD(g) = 1
 
@@ -89,3 +93,21 @@ u <- rnorm(n_g, 0, 1)
 x <- rnorm(n)
 y <- rbinom(n, 1, plogis(-0.5 + 0.5 * x + u[g_idx]))
 write_set(data.table(y = y, x = round(x, 6), g = pad("g", g_idx, n_g)), "f_agq1k.csv")
+
+# (g) InstEval (issue 13: linear mixed models) ------------------------------------------------
+data("InstEval", package = "lme4")
+write_set(data.table(y = InstEval$y, service = as.character(InstEval$service),
+                     s = pad("s", as.integer(as.character(InstEval$s)), 9999),
+                     d = pad("d", as.integer(as.character(InstEval$d)), 9999),
+                     dept = pad("dept", as.integer(as.character(InstEval$dept)), 99)),
+          "g_insteval.csv")
+
+# (h) 1,000,000 gaussian rows, two crossed factors (issue 13) ---------------------------------
+set.seed(1)
+n <- 1000000L; n_a <- 5000L; n_b <- 200L
+u_a <- rnorm(n_a, 0, 1); u_b <- rnorm(n_b, 0, 0.5)
+ia <- sample.int(n_a, n, replace = TRUE); ib <- sample.int(n_b, n, replace = TRUE)
+x <- rnorm(n)
+y <- 10 + 0.5 * x + u_a[ia] + u_b[ib] + rnorm(n, 0, 2)
+write_set(data.table(y = round(y, 6), x = round(x, 6), a = pad("a", ia, n_a), b = pad("b", ib, n_b)),
+          "h_gaussian1m.csv")

@@ -50,7 +50,12 @@ B <- list(
   f_agq10 = list(data = "f_agq1k.csv", formula = y ~ x + (1 | g), family = "binomial",
                  tools = "lme4", nAGQ = 10),
   f_agq25 = list(data = "f_agq1k.csv", formula = y ~ x + (1 | g), family = "binomial",
-                 tools = "lme4", nAGQ = 25)
+                 tools = "lme4", nAGQ = 25),
+  # linear mixed models (issue 13): lmer with its defaults (REML, nloptwrap)
+  g_insteval = list(data = "g_insteval.csv", formula = y ~ service + (1 | s) + (1 | d) + (1 | dept:service),
+                    family = "gaussian", tools = "lme4"),
+  h_gaussian1m = list(data = "h_gaussian1m.csv", formula = y ~ x + (1 | a) + (1 | b),
+                      family = "gaussian", tools = "lme4")
 )
 if (!benchmark %in% names(B))
   stop("unknown benchmark '", benchmark, "'; one of: ", paste(names(B), collapse = ", "))
@@ -69,7 +74,9 @@ peak_rss_mb <- function() {
 
 fit_lme4 <- function() {
   suppressPackageStartupMessages(library(lme4))
-  if (b$family == "nb2") {
+  if (b$family == "gaussian") {
+    lmer(b$formula, data = d)
+  } else if (b$family == "nb2") {
     glmer.nb(b$formula, data = d)
   } else {
     glmer(b$formula, data = d, family = b$family, nAGQ = nagq)

@@ -8,6 +8,7 @@
 // approximation. Every normalising constant is kept, so the value compares with Laplace's.
 #include <weft/integrator/gauss_hermite.hpp>
 #include <weft/integrator/integrator.hpp>
+#include <weft/integrator/linear_mixed.hpp>
 #include <weft/integrator/pirls_likelihood.hpp>
 #include <weft/plugin.hpp>
 
@@ -226,9 +227,14 @@ class AdaptiveGaussHermite final : public Integrator {
                                                                                                : HessianKind::Observed;
   }
   int points() const override { return points_; }
-  std::unique_ptr<MarginalLikelihood> bind(const ModelMatrices& model, const Family& family,
-                                           const Link& link) const override {
+  std::unique_ptr<MarginalLikelihood> bind(const ModelMatrices& model, const Family& family, const Link& link,
+                                           const BindOptions& options) const override {
     if (auto why = unsupported_reason(model); !why.empty()) throw InputError(why);
+    // A linear mixed model's integrand is Gaussian: every rule is exact, so is lmer's profiled form.
+    if (is_linear_mixed_model(family, link)) return std::make_unique<LinearMixedLikelihood>(model, family, options);
+    if (options.reml)
+      throw InputError("REML (reml: true) integrates the fixed effects with the random effects by Laplace; use "
+                       "integrator: laplace, or reml: false");
     return std::make_unique<AgqLikelihood>(model, family, link, hessian_, points_);
   }
 

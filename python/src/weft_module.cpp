@@ -187,7 +187,7 @@ std::unique_ptr<Fit> fit_model(const py::list& columns, const std::string& formu
                                const std::string& integrator, const Options& integrator_options,
                                const std::string& optimizer, const Options& optimizer_options,
                                const std::vector<std::string>& plugin_path, const std::string& config_name,
-                               const std::string& data_name) {
+                               const std::string& data_name, const std::optional<bool>& reml) {
   weft::config::ModelSpec spec;
   spec.config_name = config_name;
   spec.data_name = data_name;
@@ -198,6 +198,7 @@ std::unique_ptr<Fit> fit_model(const py::list& columns, const std::string& formu
   spec.weights = weights;
   spec.offset = offset;
   spec.groups = groups;
+  spec.reml = reml;
   spec.integrator = {integrator, integrator_options};
   spec.optimizer = {optimizer, optimizer_options};
   for (const auto& p : plugin_path) spec.plugin_path.emplace_back(p);
@@ -291,7 +292,7 @@ PYBIND11_MODULE(_weft, m) {
         py::arg("zi") = std::nullopt, py::arg("integrator") = "laplace", py::arg("integrator_options") = Options{},
         py::arg("optimizer") = "lbfgsb", py::arg("optimizer_options") = Options{},
         py::arg("plugin_path") = std::vector<std::string>{}, py::arg("config_name") = "glmer",
-        py::arg("data_name") = "data",
+        py::arg("data_name") = "data", py::arg("reml") = std::nullopt,
         "Fits one model; columns are (name, 'number'|'integer'|'text', values) tuples. The GIL is released.");
   m.def("predict_document", &predict_document, py::arg("document"), py::arg("result_name"), py::arg("columns"),
         py::arg("link_scale"), py::arg("population"), py::arg("data_name") = "newdata");

@@ -1,6 +1,11 @@
-"""weft: generalised linear mixed models with lme4 / glmmTMB numerics, from Python.
+"""weft: linear and generalised linear mixed models with lme4 / glmmTMB numerics, from Python.
 
-The interlace GLMM API over weft's C++ kernel and plugins::
+The interlace API over weft's C++ kernel and plugins: ``weft.fit`` (linear mixed models, lmer's
+numbers) and ``weft.glmer``::
+
+    sleep = pd.read_csv("tests/reference/lmm/sleepstudy_reml/data.csv")
+    lmm = weft.fit("Reaction ~ Days", data=sleep, random=["(Days | Subject)"])   # REML, as lmer
+    print(lmm.fe_params, lmm.scale)
 
     import pandas as pd
     import weft
@@ -19,10 +24,10 @@ from ._weft import __version__, abi_version
 from .families import (BetaFamily, BinomialFamily, Family, GammaFamily, HurdleNegativeBinomial2Family,
                        HurdlePoissonFamily, NegativeBinomial1Family, NegativeBinomial2Family, PoissonFamily,
                        ZeroInflatedNegativeBinomial2Family, ZeroInflatedPoissonFamily, ZeroOneInflatedBetaFamily)
-from .model import ConvergenceWarning, GLMMResult, InputError, glmer, plugins
+from .model import ConvergenceWarning, GLMMResult, InputError, LMMResult, fit, glmer, plugins
 
 __all__ = [
-    "glmer", "GLMMResult", "ConvergenceWarning", "InputError", "plugins", "Family",
+    "fit", "glmer", "GLMMResult", "LMMResult", "ConvergenceWarning", "InputError", "plugins", "Family",
     "BinomialFamily", "PoissonFamily", "NegativeBinomial2Family", "NegativeBinomial1Family",
     "ZeroInflatedPoissonFamily", "ZeroInflatedNegativeBinomial2Family", "HurdlePoissonFamily",
     "HurdleNegativeBinomial2Family", "GammaFamily", "BetaFamily", "ZeroOneInflatedBetaFamily", "__version__", "abi_version",

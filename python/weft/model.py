@@ -13,7 +13,7 @@ from . import _weft
 from ._data import extra_column, to_columns
 from .families import Family
 
-__all__ = ["glmer", "GLMMResult", "ConvergenceWarning", "InputError", "plugins"]
+__all__ = ["fit", "glmer", "GLMMResult", "LMMResult", "ConvergenceWarning", "InputError", "plugins"]
 
 InputError = _weft.InputError  # a ValueError: a problem with the model or data the user can fix
 
@@ -28,8 +28,8 @@ class ConvergenceWarning(UserWarning):
     """The optimizer stopped before the convergence checks passed (``converged`` is False)."""
 
 
-def _fail(key, what):
-    raise InputError(f"{CONFIG_NAME}: {key}: {what}")
+def _fail(key, what, config_name=CONFIG_NAME):
+    raise InputError(f"{config_name}: {key}: {what}")
 
 
 def _option_text(key, value):
@@ -132,9 +132,44 @@ def _column_argument(key, value, column_name, columns):
     return column_name
 
 
+def _fit(formula, data, family, groups, random, weights, offset, link, zi, integrator, integrator_options,
+         optimizer, optimizer_options, plugin_path, reml, config_name, result_class):
+    """The arguments of glmer() and fit() -> the kernel's fit -> a result of `result_class`."""
+    formula = _text("formula", formula, "a model formula (e.g. 'y ~ x + (1 | g)')")
+    terms = _random_terms(random)
+    if terms:
+        formula = " + ".join([formula] + terms)
+    group_names = _names("groups", groups, "a column name or a list of column names")
+    family_name, family_options, link = _family(family, link)
+    if zi is not None:
+        zi = _text("zi", zi, "a one-sided formula (e.g. '~ x')")
+        if not zi.lstrip().startswith("~"):
+            zi = "~ " + zi
+    if reml is not None and not isinstance(reml, (bool, np.bool_)):
+        _fail("reml", f"expected True (REML) or False (maximum likelihood), got {reml!r:.60}", config_name)
+    optimizer_name, optimizer_opts = _optimizer(optimizer, optimizer_options)
+    dirs = _names("plugin_path", plugin_path, "a folder or a list of folders")
+
+    columns = to_columns(data, DATA_NAME)
+    weights_column = _column_argument("weights", weights, WEIGHTS_COLUMN, columns)
+    offset_column = _column_argument("offset", offset, OFFSET_COLUMN, columns)
+
+    fitted = _weft.fit(columns, formula, family_name, family_options=family_options, link=link,
+                       weights=weights_column, offset=offset_column, groups=group_names, zi=zi,
+                       integrator=integrator, integrator_options=integrator_options,
+                       optimizer=optimizer_name, optimizer_options=optimizer_opts,
+                       plugin_path=dirs, config_name=config_name, data_name=DATA_NAME,
+                       reml=None if reml is None else bool(reml))
+    result = result_class(fitted, columns, offset_column == OFFSET_COLUMN)
+    if not result.converged:
+        detail = "; ".join(result.warnings) or "the optimizer did not reach its convergence criteria"
+        warnings.warn(f"the model did not converge: {detail}", ConvergenceWarning, stacklevel=3)
+    return result
+
+
 def glmer(formula, data, family="binomial", groups=None, random=None, weights=None, offset=None,
           nAGQ=1, optimizer="lbfgsb", link=None, zi=None, hessian=None, optimizer_options=None,
-          plugin_path=None):
+          plugin_path=None, reml=None):
     """Fits a generalised linear mixed model (lme4's ``glmer``, glmmTMB's families).
 
     formula   lme4 syntax: ``"incidence / size ~ period"``, ``"cbind(s, n - s) ~ x + (1 | g)"``
@@ -152,40 +187,41 @@ def glmer(formula, data, family="binomial", groups=None, random=None, weights=No
     hessian   ``"expected"`` (lme4) or ``"observed"`` (glmmTMB) weights in the Laplace step
     optimizer_options  extra optimizer options, e.g. ``{"max_evaluations": 5}``
     plugin_path        extra folders searched for plugins (before ``$WEFT_PLUGIN_PATH``)
+    reml      ``True``: glmmTMB's REML (the fixed effects integrated out by Laplace);
+              ``None``/``False``: maximum likelihood (for ``family="gaussian"`` use :func:`fit`)
 
     Returns a :class:`GLMMResult`. Bad input raises :class:`weft.InputError` (a ValueError)
     with the one-line message ``weft fit`` prints; a fit that did not converge warns
     :class:`ConvergenceWarning` and has ``converged == False``. The GIL is released while
     fitting.
     """
-    formula = _text("formula", formula, "a model formula (e.g. 'y ~ x + (1 | g)')")
-    terms = _random_terms(random)
-    if terms:
-        formula = " + ".join([formula] + terms)
-    group_names = _names("groups", groups, "a column name or a list of column names")
-    family_name, family_options, link = _family(family, link)
-    if zi is not None:
-        zi = _text("zi", zi, "a one-sided formula (e.g. '~ x')")
-        if not zi.lstrip().startswith("~"):
-            zi = "~ " + zi
     integrator, integrator_options = _integrator(nAGQ, hessian)
-    optimizer_name, optimizer_opts = _optimizer(optimizer, optimizer_options)
-    dirs = _names("plugin_path", plugin_path, "a folder or a list of folders")
+    return _fit(formula, data, family, groups, random, weights, offset, link, zi, integrator, integrator_options,
+                optimizer, optimizer_options, plugin_path, reml, CONFIG_NAME, GLMMResult)
 
-    columns = to_columns(data, DATA_NAME)
-    weights_column = _column_argument("weights", weights, WEIGHTS_COLUMN, columns)
-    offset_column = _column_argument("offset", offset, OFFSET_COLUMN, columns)
 
-    fit = _weft.fit(columns, formula, family_name, family_options=family_options, link=link,
-                    weights=weights_column, offset=offset_column, groups=group_names, zi=zi,
-                    integrator=integrator, integrator_options=integrator_options,
-                    optimizer=optimizer_name, optimizer_options=optimizer_opts,
-                    plugin_path=dirs, config_name=CONFIG_NAME, data_name=DATA_NAME)
-    result = GLMMResult(fit, columns, offset_column == OFFSET_COLUMN)
-    if not result.converged:
-        detail = "; ".join(result.warnings) or "the optimizer did not reach its convergence criteria"
-        warnings.warn(f"the model did not converge: {detail}", ConvergenceWarning, stacklevel=2)
-    return result
+def fit(formula, data, groups=None, random=None, reml=True, weights=None, offset=None, family="gaussian",
+        link=None, optimizer="lbfgsb", optimizer_options=None, plugin_path=None):
+    """Fits a linear mixed model (lme4's ``lmer``; interlace's ``fit``).
+
+    formula   lme4 syntax: ``"Reaction ~ Days"``, ``"y ~ x + (1 + x | g)"``
+    data      a pandas DataFrame or a dict of equally long arrays
+    groups    ``"Subject"`` or ``["plate", "sample"]``: a random intercept ``(1 | name)`` for each
+    random    ``["(Days | Subject)"]``: terms appended to the formula
+    reml      ``True`` (default, as lmer): the REML criterion; ``False``: maximum likelihood
+    weights   precision weights (residual variance sigma^2 / w): a column name or an array
+    offset    a column name or an array added to the linear predictor
+    family    ``"gaussian"`` (identity link: lmer's exact profiled likelihood); another family
+              name or object fits a GLMM, where ``reml=True`` is glmmTMB's REML
+    link      ``"identity"`` (default), ``"log"`` or ``"inverse"`` (glmmTMB's gaussian GLMM)
+    optimizer ``"lbfgsb"``, ``"bobyqa"`` or a dict with options
+
+    Returns an :class:`LMMResult` (statsmodels' names: ``fe_params``, ``bse``, ``scale``,
+    ``llf``, ``variance_components``, ...). For the identity link beta and sigma are profiled
+    out and ``bse`` is lmer's ``vcov()``, sigma^2 (RX'RX)^-1.
+    """
+    return _fit(formula, data, family, groups, random, weights, offset, link, None, "laplace", {},
+                optimizer, optimizer_options, plugin_path, reml, "fit", LMMResult)
 
 
 def _series(mapping, name):
@@ -219,6 +255,7 @@ class GLMMResult:
         self.zi_bse = _series(d["zi_se"], "zi_bse")
         self.family_parameters = {k: _number(v) for k, v in d["family_parameters"].items()}
         self.family_parameters_se = {k: _number(v) for k, v in d.get("family_parameters_se", {}).items()}
+        self.criterion = d.get("criterion", "ML")  # "REML" or "ML"
         self.llf = _number(d["loglik"])
         self.aic = _number(d["aic"])
         self.bic = _number(d["bic"])
@@ -310,8 +347,26 @@ class GLMMResult:
 
     def __repr__(self):
         state = "converged" if self.converged else "NOT converged"
-        return (f"<weft.GLMMResult {self.family}({self.link}), nobs={self.nobs}, "
+        return (f"<weft.{type(self).__name__} {self.family}({self.link}), {self.criterion}, nobs={self.nobs}, "
                 f"loglik={self.llf:.4f}, {state}>")
+
+
+class LMMResult(GLMMResult):
+    """A fitted linear mixed model (:func:`fit`): a :class:`GLMMResult` with the residual
+    variance as statsmodels' ``scale`` and lme4's ``Residual`` row in ``variance_components``."""
+
+    def __init__(self, fit, columns, array_offset=False):
+        super().__init__(fit, columns, array_offset)
+        sigma = self.family_parameters.get("sigma", np.nan)
+        self.sigma = sigma                       # lmer's sigma(): the residual SD
+        self.scale = sigma * sigma               # statsmodels' MixedLMResults.scale
+        self.reml = self.criterion == "REML"
+
+    def _variance_components(self):
+        frame = super()._variance_components()
+        sigma = _number(self._doc["family_parameters"].get("sigma"))
+        residual = pd.DataFrame([("Residual", None, None, sigma * sigma, sigma)], columns=frame.columns)
+        return pd.concat([frame, residual], ignore_index=True).astype({"vcov": "float64", "sdcor": "float64"})
 
 
 def plugins(plugin_path=None):

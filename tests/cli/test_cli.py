@@ -52,7 +52,7 @@ CBPP_REF = {
 
 SHIPPED_PLUGINS = {
     ("family", "binomial"), ("family", "poisson"), ("family", "nb2"), ("family", "zip"),
-    ("family", "zinb2"), ("family", "hurdle_poisson"), ("family", "hurdle_nb2"),
+    ("family", "zinb2"), ("family", "hurdle_poisson"), ("family", "hurdle_nb2"), ("family", "gaussian"),
     ("integrator", "laplace"), ("integrator", "agq"),
     ("optimizer", "lbfgsb"), ("optimizer", "bobyqa"),
 }
@@ -523,6 +523,54 @@ def test_bad_malformed_yaml():
 def test_bad_unknown_key():
     bad_input(CBPP_MODEL + "optimiser: bobyqa\n", [], ["config.yaml", "optimiser", "optimizer"])
     bad_input(CBPP_MODEL, ["--set", "optimiser=bobyqa"], ["optimiser", "optimizer"])
+
+
+SLEEPSTUDY_CSV = os.path.join(ROOT, "tests", "reference", "lmm", "sleepstudy_reml", "data.csv")
+SLEEPSTUDY_MODEL = ("data: data.csv\n"
+                    "formula: Reaction ~ Days + (Days | Subject)\n"
+                    "family: gaussian\n")
+
+
+def sleepstudy_fit(*args, model=SLEEPSTUDY_MODEL):
+    with Workspace(model=model, data=False) as ws:
+        shutil.copyfile(SLEEPSTUDY_CSV, ws.file("data.csv"))
+        return weft("fit", "config.yaml", *args, cwd=ws.path)
+
+
+@test
+def test_bad_reml():
+    for value, shown in (("maybe", "'maybe'"), ("1", "the number 1"), ("yes", "'yes'"),
+                         ("[true]", "a list"), ('"true"', "'true'"), ("", "an empty value")):
+        bad_input(CBPP_MODEL + "reml: %s\n" % value, [], ["config.yaml", "reml", "true", "false", shown])
+    bad_input(CBPP_MODEL, ["--set", "reml=sometimes"], ["reml", "--set reml=sometimes", "true", "or false"])
+    bad_input(CBPP_MODEL + "reml: true\nintegrator: {name: agq, points: 5}\n", [],
+              ["config.yaml", "integrator agq", "REML", "laplace"])
+
+
+@test
+def test_lmm_reml_default_and_ml():
+    """family: gaussian fits lmer's model: REML by default (criterion, summary), ML with reml: false."""
+    r = sleepstudy_fit("--format", "json")
+    expect_ok(r)
+    doc = parse_json(r.out, "sleepstudy REML")
+    check(doc["criterion"] == "REML", "criterion %r" % doc["criterion"])
+    close(doc["loglik"], -871.814135979976, 1e-6, "REML loglik")
+    close(doc["family_parameters"]["sigma"], 25.5917957216753, 1e-4, "sigma")
+    close(doc["aic"], 1755.62827195995, 1e-5, "aic (k = p + #theta + 1)")
+    r = sleepstudy_fit("--format", "json", "--set", "reml=false")
+    expect_ok(r)
+    doc = parse_json(r.out, "sleepstudy ML")
+    check(doc["criterion"] == "ML", "criterion %r" % doc["criterion"])
+    close(doc["loglik"], -875.969672, 1e-5, "ML loglik")
+    r = sleepstudy_fit()
+    expect_ok(r)
+    for words in ("Linear mixed model fit by REML", "REML criterion at convergence: 1743.6", " Residual ",
+                  "t value", "Subject  (Intercept)"):
+        check(words in r.out, "the text summary lacks %r:\n%s" % (words, r.out))
+    check("Pr(>|z|)" not in r.out, "an LMM summary has t values without p-values:\n" + r.out)
+    r = sleepstudy_fit("--set", "reml=false")
+    expect_ok(r)
+    check("Linear mixed model fit by maximum likelihood" in r.out and "logLik" in r.out, r.out)
 
 
 @test

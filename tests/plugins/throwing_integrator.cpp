@@ -25,8 +25,8 @@ class ThrowsInDeviance final : public weft::Integrator {
   std::string name() const override { return "throws_in_deviance"; }
   std::vector<std::string> option_names() const override { return {}; }
   void configure(const weft::Options&) override {}
-  std::unique_ptr<weft::MarginalLikelihood> bind(const weft::ModelMatrices&, const weft::Family&,
-                                                 const weft::Link&) const override {
+  std::unique_ptr<weft::MarginalLikelihood> bind(const weft::ModelMatrices&, const weft::Family&, const weft::Link&,
+                                                 const weft::BindOptions&) const override {
     return std::make_unique<Throwing>();
   }
 };

@@ -21,7 +21,7 @@ Tolerances (the same as the parity suite, shared/parity/README.md):
   family_parameters     |got - ref| <= 2 % of |ref| (extra parameters in the result are fine)
   loglik                ref - 2e-3 <= got <= ref + 0.5
   aic, bic              |got - ref| <= 0.02 + 2 * |loglik_got - loglik_ref|
-  converged must be true, nobs equal, family/link equal (case-insensitive), no unexpected
+  converged must be true, nobs equal, family/link/criterion equal (case-insensitive), no unexpected
   coefficient names, random-effect groups or terms; a singular case needs a warning that
   mentions "singular".  Group names match whatever the order of their factors (a:b = b:a);
   several reference entries with one group name (lme4's split of (x || g)) are one group.
@@ -239,7 +239,7 @@ def compare(ref, got):
     if got.get("converged") is not True:
         out.append("converged is %r, expected true" % (got.get("converged"),))
 
-    for key in ("family", "link"):
+    for key in ("family", "link", "criterion"):
         if key not in ref:
             continue
         if key not in got:

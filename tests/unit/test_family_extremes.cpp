@@ -159,6 +159,21 @@ bool link_smooth(const Link& link, double eta, double h) {
          close(fd2, d2[1], std::abs(d2[1]) + 1e-3 * std::abs(d1[1])) && std::abs(eta) < 400;
 }
 
+// A conditionally normal family's log density is quadratic in mu: where (y - mu)^2 / sigma^2,
+// its derivatives in eta or the Fisher information w mu'^2 / sigma^2 leave double's range (a
+// log-link mean of exp(690) with sigma = 3e-7), no representation is finite; such points are
+// not held against it.
+bool normal_in_range(const Family& family, const Link& link, double y, double w, double eta,
+                     const std::vector<double>& params) {
+  const auto k = family.normal_sd_parameter();
+  if (!k) return true;
+  double mu = 0, d1 = 0, d2 = 0;
+  link.inverse({&eta, 1}, {&mu, 1}, {&d1, 1}, {&d2, 1});
+  const double s = params[*k], r = std::abs(y - mu) / s;
+  const double largest = w * std::max({r * r, r / s * std::abs(d1), d1 / s * d1 / s, r / s * std::abs(d2)});
+  return std::isfinite(largest) && largest < 1e300;
+}
+
 }  // namespace
 
 TEST_CASE("every family's log density, d1, d2 and Fisher information are finite on an extreme grid, and consistent where moderate") {
@@ -181,6 +196,7 @@ TEST_CASE("every family's log density, d1, d2 and Fisher information are finite 
         for (const auto& params : parameter_grid(*family))
           for (double eta_zi : zero_etas)
             for (auto [y, w] : responses(family->support())) {
+              if (!normal_in_range(*family, *link, y, w, eta, params)) continue;
               ++points;
               const std::string where = describe(name, link_name, y, w, eta, eta_zi, params);
               const Point p = evaluate(*family, *link, y, w, eta, eta_zi, params);
@@ -232,7 +248,7 @@ TEST_CASE("every family's log density, d1, d2 and Fisher information are finite 
     INFO(report);
     CHECK(failures.empty());
   }
-  CHECK(families == 11);
+  CHECK(families == 12);
   MESSAGE(points << " grid points, " << fd_points << " with finite-difference checks");
 }
 

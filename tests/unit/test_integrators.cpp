@@ -69,7 +69,7 @@ double deviance(const std::string& integrator, std::map<std::string, std::string
   auto link = make_builtin_link("logit");
   auto integ = registry.create_integrator(integrator, "test");
   integ->configure(Options("config.yaml", "integrator", options));
-  auto likelihood = integ->bind(m, *family, *link);
+  auto likelihood = integ->bind(m, *family, *link, {});
   return likelihood->deviance(p);
 }
 
@@ -104,7 +104,7 @@ TEST_CASE("AGQ refuses models lme4 refuses, and bad point counts") {
   auto link = make_builtin_link("logit");
   auto agq = registry.create_integrator("agq", "test");
   agq->configure(Options("config.yaml", "integrator", {{"points", "10"}}));
-  CHECK_THROWS_WITH_AS(agq->bind(m, *family, *link), doctest::Contains("exactly one grouping factor"), InputError);
+  CHECK_THROWS_WITH_AS(agq->bind(m, *family, *link, {}), doctest::Contains("exactly one grouping factor"), InputError);
   for (const char* bad : {"0", "-3", "2.5", "many", "1000000"})
     CHECK_THROWS_WITH_AS(agq->configure(Options("config.yaml", "integrator", {{"points", bad}})),
                          doctest::Contains("integrator.points"), InputError);

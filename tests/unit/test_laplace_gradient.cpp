@@ -22,13 +22,8 @@ struct Loaded {
 };
 
 Loaded load(const std::string& name, const std::vector<std::string>& set = {}) {
-  const std::string dir = std::string(WEFT_SOURCE_DIR) + "/tests/reference/cases/" + name;
-  config::LoadOptions options;
-  options.set = set;
-  const auto spec = config::load_model_spec(dir + "/config.yaml", options);
-  const auto data = data::read_csv(spec.data_path, spec.data_name);
-  Loaded l{fit::prepare_model(spec, data, testing::build_tree_plugins()), nullptr};
-  l.likelihood = l.model.integrator->bind(l.model.built.matrices, *l.model.family, *l.model.link);
+  Loaded l{testing::prepared_case(std::string(WEFT_SOURCE_DIR) + "/tests/reference/cases/" + name, set), nullptr};
+  l.likelihood = l.model.integrator->bind(l.model.built.matrices, *l.model.family, *l.model.link, {});
   return l;
 }
 

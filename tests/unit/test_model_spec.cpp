@@ -118,7 +118,7 @@ TEST_SUITE("model_spec") {
 TEST_CASE("model_keys is the contract's list") {
   CHECK(weft::config::model_keys() ==
         std::vector<std::string>{"data", "formula", "family", "link", "weights", "offset",
-                                 "groups", "zi", "integrator", "optimizer", "plugin_path", "start"});
+                                 "groups", "zi", "integrator", "optimizer", "plugin_path", "start", "reml"});
 }
 
 TEST_CASE("a full config: every key parsed, paths resolved against the config's folder") {
@@ -346,7 +346,7 @@ TEST_CASE("keys: unknown, misspelled, duplicate, missing") {
   SUBCASE("unknown_key lists the valid keys") {
     CHECK(error_for(kSeed + "colour: blue\n") ==
           "config.yaml: unknown key 'colour' (valid keys: data, formula, family, link, weights, "
-          "offset, groups, zi, integrator, optimizer, plugin_path, start)");
+          "offset, groups, zi, integrator, optimizer, plugin_path, start, reml)");
   }
   SUBCASE("misspelled_key suggests the nearest key") {
     CHECK(error_for(with_line("family", "familly: binomial")) ==
@@ -604,3 +604,21 @@ TEST_CASE("no yaml-cpp exception escapes: mangled configs give InputError or a s
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("reml: a YAML boolean; unset leaves the choice to the family (lmer's REML for a linear mixed model)") {
+  CHECK_FALSE(parse(kSeed).reml.has_value());
+  CHECK(parse(kSeed + "reml: true\n").reml == true);
+  CHECK(parse(kSeed + "reml: False\n").reml == false);
+  CHECK(parse(kSeed + "reml: TRUE\n").reml == true);
+  LoadOptions set;
+  set.set = {"reml=false"};
+  CHECK(parse_model_spec(kSeed + "reml: true\n", "config.yaml", kConfigDir, set).reml == false);
+  const std::string expected = "expected true (REML, the default for a linear mixed model) or false (maximum likelihood), got ";
+  CHECK(error_for(kSeed + "reml: yes\n") == "config.yaml: reml: " + expected + "'yes' (line 11)");
+  CHECK(error_for(kSeed + "reml: 1\n") == "config.yaml: reml: " + expected + "the number 1 (line 11)");
+  CHECK(error_for(kSeed + "reml: \"true\"\n") == "config.yaml: reml: " + expected + "'true' (line 11)");
+  CHECK(error_for(kSeed + "reml: [true]\n") == "config.yaml: reml: " + expected + "a list (line 11)");
+  CHECK(error_for(kSeed + "reml:\n") == "config.yaml: reml: " + expected + "an empty value (line 11)");
+  set.set = {"reml=maybe"};
+  CHECK(error_for(kSeed, set) == "config.yaml: reml: " + expected + "'maybe' (from --set reml=maybe)");
+}

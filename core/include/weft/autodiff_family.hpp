@@ -17,6 +17,8 @@
 //   static void derivatives(double y, double w, double mu, const double* params,
 //                           double& l, double& l_mu, double& l_mumu);  // hand-written fast path
 //   static double mean(double mu, double zero_probability, const double* params);
+//   static constexpr std::size_t normal_sd_parameter = 0;  // the density is normal with mean mu and
+//       // variance sigma^2 / w, sigma = params[normal_sd_parameter] (Family::normal_sd_parameter)
 //   static double log_constant(double y, double w);  // the part of log p that depends on y and
 //       // w alone (log y!, log choose(n, k)); log_density and derivatives then leave it out and
 //       // the adapter adds it unless the caller asks to omit constants
@@ -60,6 +62,8 @@ concept HasLogConstant = requires(double y, double w) {
   { D::log_constant(y, w) } -> std::convertible_to<double>;
 };
 template <class D>
+concept DeclaresNormalSd = requires { { D::normal_sd_parameter } -> std::convertible_to<std::size_t>; };
+template <class D>
 concept HasZeroModel = requires { requires D::zero_model; };
 template <class D>
 concept TakesZeroProbability = requires(double y, double w, double mu, const ZeroProbability& pi, const double* p) {
@@ -82,6 +86,12 @@ class AutoDiffFamily : public Family {
   std::vector<std::string> links() const override { return D::links(); }
   bool uses_zero_model() const override { return kZeroModel; }
   bool has_expected_information() const override { return detail::HasVariance<D>; }
+  std::optional<std::size_t> normal_sd_parameter() const override {
+    if constexpr (detail::DeclaresNormalSd<D>)
+      return std::size_t(D::normal_sd_parameter);
+    else
+      return std::nullopt;
+  }
 
   // Prior weights are checked here, once for every family (finite, >= 0); binomial weights
   // are trials, which the density's own check words as such.

@@ -77,6 +77,12 @@ class Family {
   virtual bool uses_zero_model() const { return false; }
   // True when E[-d2 log p / d eta2] exists in closed form (lme4's Fisher-scoring weights).
   virtual bool has_expected_information() const = 0;
+  // For a family that is, given the linear predictor, normal with mean mu and variance
+  // sigma^2 / w (w the prior weight: lme4's precision weights), the index in parameters() of
+  // its standard deviation sigma; nullopt for every other family. With the identity link the
+  // model is then a linear mixed model: integrators may use the exact profiled likelihood
+  // (lme4's lmer), and REML is the default criterion.
+  virtual std::optional<std::size_t> normal_sd_parameter() const { return std::nullopt; }
 
   // The first row the family cannot model, or nullopt.
   virtual std::optional<ResponseProblem> check_response(const Observations& obs) const = 0;

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <boost/math/distributions/normal.hpp>
@@ -27,6 +28,8 @@ class Link {
   // mu = g^-1(eta) with its first and second derivatives; an empty output span is skipped.
   virtual void inverse(std::span<const double> eta, std::span<double> mu, std::span<double> mu_eta,
                        std::span<double> mu_eta2) const = 0;
+  // True for the identity link eta = mu (a linear mixed model with a conditionally normal family).
+  virtual bool is_identity() const { return false; }
   // Scalar convenience for prediction.
   double linkinv(double eta) const {
     double mu = 0;
@@ -118,6 +121,7 @@ template <class Impl>
 class ScalarLink final : public Link {
  public:
   std::string name() const override { return std::string(Impl::name); }
+  bool is_identity() const override { return std::is_same_v<Impl, Identity>; }
   double linkfun(double mu) const override { return Impl::linkfun(mu); }
   void inverse(std::span<const double> eta, std::span<double> mu, std::span<double> mu_eta,
                std::span<double> mu_eta2) const override {

@@ -144,6 +144,7 @@ class SpecReader {
   std::vector<std::string> text_list(const std::string& key, const std::string& expected) const;
   ComponentSpec component(const ComponentKind& kind, const ComponentSpec* fallback) const;
   StartSpec start_values() const;
+  std::optional<bool> optional_bool(const std::string& key, const std::string& expected) const;
   double number_value(const std::string& path, const YAML::Node& node) const;
   std::vector<double> number_list(const std::string& path, const YAML::Node& node) const;
   void for_each_pair(const YAML::Node& map, const std::string& path,
@@ -180,6 +181,7 @@ ModelSpec SpecReader::read(std::string_view text, const fs::path& config_dir) {
   spec.offset = optional_text("offset", "a column name");
   spec.zi_formula = optional_text("zi", "a one-sided formula (e.g. zi: ~ x)");
   spec.groups = text_list("groups", "a column name or a list of column names");
+  spec.reml = optional_bool("reml", "true (REML, the default for a linear mixed model) or false (maximum likelihood)");
   spec.integrator = component(kIntegrator, &spec.integrator);
   spec.optimizer = component(kOptimizer, &spec.optimizer);
   for (const std::string& dir :
@@ -354,6 +356,17 @@ std::string SpecReader::required_text(const std::string& key, const std::string&
   return text_value(key, *node, expected + " (e.g. " + example + ")");
 }
 
+// A plain YAML boolean (true/false in any of YAML's three spellings); quoted text, numbers,
+// yes/no and anything else are a wrong type.
+std::optional<bool> SpecReader::optional_bool(const std::string& key, const std::string& expected) const {
+  const YAML::Node* node = entry(key);
+  if (!node) return std::nullopt;
+  if (!node->IsScalar() || !is_plain(*node) || !is_yaml_bool(node->Scalar()))
+    fail(key, *node, "expected " + expected + ", got " + describe(*node));
+  const char first = node->Scalar().front();
+  return first == 't' || first == 'T';
+}
+
 std::vector<std::string> SpecReader::text_list(const std::string& key,
                                                const std::string& expected) const {
   const YAML::Node* node = entry(key);
@@ -478,7 +491,7 @@ std::string read_config_file(const fs::path& file, const std::string& name) {
 const std::vector<std::string>& model_keys() {
   static const std::vector<std::string> keys = {
       "data", "formula", "family",     "link",      "weights",    "offset",
-      "groups", "zi",    "integrator", "optimizer", "plugin_path", "start"};
+      "groups", "zi",    "integrator", "optimizer", "plugin_path", "start", "reml"};
   return keys;
 }
 

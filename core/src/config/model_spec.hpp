@@ -34,6 +34,8 @@ struct ModelSpec {
   std::optional<std::string> weights;     // column name
   std::optional<std::string> offset;      // column name
   std::vector<std::string> groups;        // `groups:` shorthand, (1 | name) each
+  // `reml: true|false`; unset: the family decides (REML for a linear mixed model, as lmer).
+  std::optional<bool> reml;
   ComponentSpec integrator{"laplace", {}};
   ComponentSpec optimizer{"lbfgsb", {}};
   std::vector<std::filesystem::path> plugin_path;  // resolved against config_dir

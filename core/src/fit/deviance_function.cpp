@@ -28,6 +28,13 @@ ModelParameters DevianceFunction::parameters(const Vector& x) const {
   return at;
 }
 
+ModelParameters DevianceFunction::estimates(const Vector& x) {
+  (*this)(x);
+  ModelParameters at = parameters(x);
+  likelihood_.profiled_values(at);
+  return at;
+}
+
 double DevianceFunction::operator()(const Vector& x) {
   ModelParameters at = parameters(x);
   if (!beta_profiled_) return likelihood_.deviance(at);
@@ -47,7 +54,8 @@ bool DevianceFunction::analytic_gradient(const Vector& x, double& value, Vector&
   if (beta_profiled_ && at.beta.allFinite()) beta_ = at.beta;
   Vector full(layout_.size());
   full.segment(layout_.theta_begin(), layout_.n_theta()) = g.theta;
-  full.segment(layout_.beta_begin(), layout_.p()) = beta_profiled_ ? Vector::Zero(layout_.p()) : g.beta;
+  full.segment(layout_.beta_begin(), layout_.p()) =
+      beta_profiled_ || g.beta.size() != layout_.p() ? Vector::Zero(layout_.p()) : g.beta;
   for (Index e = 0; e < layout_.n_family_estimated(); ++e) {
     const std::size_t k = layout_.estimated_family_parameter(e);
     const double v = at.family[k];

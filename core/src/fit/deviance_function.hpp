@@ -38,6 +38,9 @@ class DevianceFunction {
   Vector from_layout(const Vector& full) const;
   // The parameters at x (with the current profiled beta).
   ModelParameters parameters(const Vector& x) const;
+  // Every parameter's estimate at x: evaluates there (the likelihood's modes are then x's),
+  // and reads back the blocks the likelihood determines itself (ProfiledBlocks).
+  ModelParameters estimates(const Vector& x);
 
  private:
   bool analytic_gradient(const Vector& x, double& value, Vector& gradient);

@@ -57,19 +57,26 @@ FitResult estimate(const PreparedModel& pm) {
   StepTimer timer;
   const ModelMatrices& model = pm.built.matrices;
   std::unique_ptr<MarginalLikelihood> likelihood;
+  BindOptions options;
+  options.reml = pm.reml;
+  for (const auto& fixed : pm.fixed_family_parameters) options.fixed_family_parameters.push_back(fixed.has_value());
   try {
-    likelihood = pm.integrator->bind(model, *pm.family, *pm.link);
+    likelihood = pm.integrator->bind(model, *pm.family, *pm.link, options);
   } catch (const registry::PluginError&) {
     throw;
-  } catch (const InputError& e) {  // the integrator's verdict on this model (AGQ and crossed factors)
+  } catch (const InputError& e) {  // the integrator's verdict on this model (AGQ and crossed factors, REML)
     throw InputError(pm.config_name + ": integrator " + pm.integrator_name + ": " + e.what());
   }
-  const ParameterLayout layout(model, pm.family->parameters(), pm.fixed_family_parameters);
+  if (likelihood->reml() != pm.reml)
+    throw InputError(pm.config_name + ": reml: integrator '" + pm.integrator_name + "' does not fit by " +
+                     (pm.reml ? "REML; use reml: false" : "maximum likelihood; use reml: true"));
+  ParameterLayout layout(model, pm.family->parameters(), pm.fixed_family_parameters, likelihood->profiled());
   const EstimationProblem problem(model, *likelihood, layout);
   WorkCount work;
 
   const ModelParameters start =
       finite_start(problem, start_values(problem, *pm.family, *pm.link, pm.start, pm.config_name));
+  layout.set_profiled_start(start);  // the likelihood's first solve starts from the GLM's beta
   timer.lap("start values (GLM, moments)");
   const ModelParameters staged = first_stage_pays(problem) ? first_stage(problem, *pm.first_stage_optimizer, start, work) : start;
   timer.lap("stage 1 (beta in the inner problem)");
@@ -93,9 +100,10 @@ FitResult estimate(const PreparedModel& pm) {
       timer.lap("boundary fit: other starts");
     }
   }
-  const StandardErrors se = standard_errors(layout, check.derivatives.hessian, problem.hessian, layout.unpack(optimum.x));
-  deviance(optimum.x);  // the modes at the optimum
-  FitResult result = assemble_result(pm, problem, optimum, check, se, work, likelihood->modes());
+  const ModelParameters estimates = deviance.estimates(optimum.x);  // and the modes at the optimum
+  const StandardErrors se =
+      standard_errors(layout, check.derivatives.hessian, problem.hessian, estimates, likelihood->beta_covariance());
+  FitResult result = assemble_result(pm, problem, optimum, check, se, work, estimates, likelihood->modes());
   result.time_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

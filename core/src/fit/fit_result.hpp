@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,6 +47,14 @@ struct FitResult {
   std::vector<RandomEffectSummary> random;
   std::vector<ConditionalModes> ranef;
   Vector theta;
+  // "REML" (the REML criterion: lmer's, or glmmTMB's REML = TRUE) or "ML".
+  std::string criterion = "ML";
+  // A linear mixed model fitted as lmer does (theta relative to a profiled residual SD): the
+  // summary reads like lmer's (t values, "REML criterion at convergence").
+  bool linear_mixed_model = false;
+  // The residual SD of a conditionally normal family (the "Residual" row of VarCorr); NaN otherwise.
+  double residual_sd = std::numeric_limits<double>::quiet_NaN();
+  std::string residual_sd_name;  // its family parameter's name ("sigma"), empty when none
   double loglik = 0, aic = 0, bic = 0, deviance = 0;
   Index n_parameters = 0, df_resid = 0;
   std::string formula, zi_formula, response, data_name;

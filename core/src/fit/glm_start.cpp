@@ -92,7 +92,7 @@ Vector glm_start(const ModelMatrices& model, const Family& family, const Link& l
 }
 
 Vector theta_start(const ModelMatrices& model, const Family& family, const Link& link, std::span<const double> params,
-                   const Vector& beta) {
+                   const Vector& beta, double scale) {
   Vector theta = model.theta_start();
   const Index n = model.n();
   const Vector eta = model.X * beta + model.offset;
@@ -125,7 +125,7 @@ Vector theta_start(const ModelMatrices& model, const Family& family, const Link&
     if (used < 3) continue;
     const double variance = (sum_sq - sum * sum / double(used)) / double(used - 1) - sampling / double(used);
     if (!std::isfinite(variance)) continue;
-    theta(term.first_theta) = std::clamp(std::sqrt(std::max(variance, 0.0)), 0.1, 3.0);
+    theta(term.first_theta) = std::clamp(std::sqrt(std::max(variance, 0.0)) / scale, 0.1, 3.0);
   }
   return theta;
 }

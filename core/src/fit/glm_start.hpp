@@ -18,8 +18,9 @@ Vector glm_start(const ModelMatrices& model, const Family& family, const Link& l
 // level means of the GLM's working residuals beyond their sampling variance, clamped to
 // [0.1, 3]; lme4's 1 (identity T) for vector terms. lme4 starts every theta at 1, and the
 // optimum is the same from either start; a start near the optimum saves most of the work on
-// large data sets.
+// large data sets. With `scale` (lmer's sigma, to which theta is relative there) the SD is
+// divided by it before the clamp.
 Vector theta_start(const ModelMatrices& model, const Family& family, const Link& link, std::span<const double> params,
-                   const Vector& beta);
+                   const Vector& beta, double scale = 1.0);
 
 }  // namespace weft::fit

@@ -24,21 +24,30 @@ double from_optimizer_scale(ParameterScale scale, double x) {
 }
 
 ParameterLayout::ParameterLayout(const ModelMatrices& model, std::vector<FamilyParameterInfo> family_parameters,
-                                 std::vector<std::optional<double>> fixed)
-    : n_theta_(model.n_theta()), p_(model.p()), p_zi_(model.X_zi.cols()),
-      family_parameters_(std::move(family_parameters)), fixed_(std::move(fixed)) {
+                                 std::vector<std::optional<double>> fixed, ProfiledBlocks profiled)
+    : n_theta_(model.n_theta()), p_model_(model.p()), p_(profiled.beta ? 0 : model.p()), p_zi_(model.X_zi.cols()),
+      family_parameters_(std::move(family_parameters)), fixed_(std::move(fixed)), profiled_(profiled) {
   fixed_.resize(family_parameters_.size());
+  if (profiled_.scale && *profiled_.scale >= family_parameters_.size()) profiled_.scale.reset();
   for (std::size_t k = 0; k < family_parameters_.size(); ++k)
-    if (!fixed_[k]) estimated_.push_back(k);
+    if (!fixed_[k] && !family_parameter_profiled(k)) estimated_.push_back(k);
+  profiled_start_ = start(model);
+}
+
+Index ParameterLayout::n_profiled() const {
+  Index n = profiled_.beta ? p_model_ : 0;
+  for (std::size_t k = 0; k < family_parameters_.size(); ++k) n += family_parameter_profiled(k);
+  return n;
 }
 
 ModelParameters ParameterLayout::unpack(const Vector& x) const {
   ModelParameters out;
   out.theta = x.segment(theta_begin(), n_theta_);
-  out.beta = x.segment(beta_begin(), p_);
+  out.beta = profiled_.beta ? profiled_start_.beta : Vector(x.segment(beta_begin(), p_));
   out.family.resize(family_parameters_.size());
   for (std::size_t k = 0; k < family_parameters_.size(); ++k)
     if (fixed_[k]) out.family[k] = *fixed_[k];
+    else if (family_parameter_profiled(k)) out.family[k] = profiled_start_.family[k];
   for (Index e = 0; e < n_family_estimated(); ++e) {
     const std::size_t k = estimated_[e];
     out.family[k] = from_optimizer_scale(family_parameters_[k].scale, x(family_begin() + e));
@@ -50,7 +59,7 @@ ModelParameters ParameterLayout::unpack(const Vector& x) const {
 Vector ParameterLayout::pack(const ModelParameters& at) const {
   Vector x(size());
   x.segment(theta_begin(), n_theta_) = at.theta;
-  x.segment(beta_begin(), p_) = at.beta;
+  if (!profiled_.beta) x.segment(beta_begin(), p_) = at.beta;
   for (Index e = 0; e < n_family_estimated(); ++e) {
     const std::size_t k = estimated_[e];
     x(family_begin() + e) = to_optimizer_scale(family_parameters_[k].scale, at.family[k]);
@@ -62,7 +71,7 @@ Vector ParameterLayout::pack(const ModelParameters& at) const {
 ModelParameters ParameterLayout::start(const ModelMatrices& model) const {
   ModelParameters at;
   at.theta = model.theta_start();
-  at.beta = Vector::Zero(p_);
+  at.beta = Vector::Zero(p_model_);
   at.family.resize(family_parameters_.size());
   for (std::size_t k = 0; k < family_parameters_.size(); ++k)
     at.family[k] = fixed_[k] ? *fixed_[k] : family_parameters_[k].start;

@@ -1,7 +1,9 @@
 #pragma once
 // The optimiser's vector x = [theta | beta | family parameters (transformed) | beta_zi] and
 // its map to and from ModelParameters. Family parameters are optimised on their scale (log
-// for theta, phi, shape, ...), as glmmTMB does; fixed ones are held out of x.
+// for theta, phi, shape, ...), as glmmTMB does; fixed ones are held out of x, and so are the
+// blocks the likelihood determines itself (ProfiledBlocks: lmer's beta and sigma), whose
+// values in unpack()'s result are only starts.
 #include <weft/family.hpp>
 #include <weft/integrator/integrator.hpp>
 
@@ -19,13 +21,13 @@ class ParameterLayout {
 
   // `fixed[k]` holds the value of family parameter k when it is fixed in the YAML.
   ParameterLayout(const ModelMatrices& model, std::vector<FamilyParameterInfo> family_parameters,
-                  std::vector<std::optional<double>> fixed);
+                  std::vector<std::optional<double>> fixed, ProfiledBlocks profiled = {});
 
   Index size() const { return n_theta_ + p_ + Index(estimated_.size()) + p_zi_; }
   Index theta_begin() const { return 0; }
   Index n_theta() const { return n_theta_; }
   Index beta_begin() const { return n_theta_; }
-  Index p() const { return p_; }
+  Index p() const { return p_; }  // beta in x: 0 when the likelihood profiles beta
   Index family_begin() const { return n_theta_ + p_; }
   Index n_family_estimated() const { return Index(estimated_.size()); }
   Index zi_begin() const { return family_begin() + n_family_estimated(); }
@@ -34,6 +36,13 @@ class ParameterLayout {
   std::size_t estimated_family_parameter(Index k) const { return estimated_[k]; }
   const std::vector<FamilyParameterInfo>& family_parameters() const { return family_parameters_; }
   bool family_parameter_fixed(std::size_t k) const { return fixed_[k].has_value(); }
+  // True for a family parameter the likelihood profiles out (not fixed, not in x).
+  bool family_parameter_profiled(std::size_t k) const { return profiled_.scale == k && !fixed_[k]; }
+  const ProfiledBlocks& profiled() const { return profiled_; }
+  // Estimated parameters the likelihood determines itself (counted in AIC/BIC as lmer does).
+  Index n_profiled() const;
+  // The values unpack() gives the profiled blocks: a start for the likelihood's first solve.
+  void set_profiled_start(const ModelParameters& at) { profiled_start_ = at; }
 
   ModelParameters unpack(const Vector& x) const;
   Vector pack(const ModelParameters& parameters) const;
@@ -43,10 +52,12 @@ class ParameterLayout {
   Vector upper() const;
 
  private:
-  Index n_theta_, p_, p_zi_;
+  Index n_theta_, p_model_, p_, p_zi_;
   std::vector<FamilyParameterInfo> family_parameters_;
   std::vector<std::optional<double>> fixed_;
   std::vector<std::size_t> estimated_;
+  ProfiledBlocks profiled_;
+  ModelParameters profiled_start_;
 };
 
 // theta with every term's factor T in lme4's form (non-negative diagonal): T and T D with

@@ -118,18 +118,22 @@ struct StandardErrors {
 };
 
 // 2 H^-1 by blocks. `hessian == Expected` follows lme4 (beta's covariance conditional on the
-// family parameters), `Observed` glmmTMB's sdreport (everything jointly).
+// family parameters), `Observed` glmmTMB's sdreport (everything jointly). `at` holds every
+// estimate (profiled blocks included). `beta_covariance`, when not empty, is the likelihood's
+// own covariance of beta (MarginalLikelihood::beta_covariance: lmer's vcov) and is used as is.
 StandardErrors standard_errors(const ParameterLayout& layout, const Matrix& hessian, HessianKind convention,
-                               const ModelParameters& at);
+                               const ModelParameters& at, const Matrix& beta_covariance = Matrix());
 
 // ---- assemble_result -------------------------------------------------------------------------
 
-// The FitResult at `optimum`: estimates, standard errors, variance components, conditional
-// modes (`modes`, the likelihood's u at the optimum), information criteria, lme4's and
-// glmmTMB's diagnostics as warnings, and convergence: true only where the optimizer ended
-// normally (not out of budget) and the point passes check_optimum.
+// The FitResult at `optimum`: estimates (`at`: every block, the profiled ones included, see
+// DevianceFunction::estimates), standard errors, variance components (relative to the
+// profiled scale where theta is: lmer's sigma), conditional modes (`modes`, the likelihood's u
+// at the optimum), information criteria (the profiled blocks count), lme4's and glmmTMB's
+// diagnostics as warnings, and convergence: true only where the optimizer ended normally
+// (not out of budget) and the point passes check_optimum.
 FitResult assemble_result(const PreparedModel& pm, const EstimationProblem& problem, const Optimum& optimum,
                           const OptimumCheck& check, const StandardErrors& se, const WorkCount& work,
-                          const Vector& modes);
+                          const ModelParameters& at, const Vector& modes);
 
 }  // namespace weft::fit

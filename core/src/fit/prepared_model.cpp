@@ -2,6 +2,7 @@
 #include "util/text.hpp"
 
 #include <weft/errors.hpp>
+#include <weft/integrator/linear_mixed.hpp>
 #include <weft/spelling.hpp>
 
 #include <algorithm>
@@ -86,6 +87,7 @@ PreparedModel prepare_model(const config::ModelSpec& spec, const data::DataFrame
   m.family = registry.create_family(spec.family.name, cfg + ": family");
   m.fixed_family_parameters = fixed_family_parameters(*m.family, spec.family, cfg);
   m.link = choose_link(*m.family, spec.link, registry, cfg);
+  m.reml = spec.reml.value_or(is_linear_mixed_model(*m.family, *m.link));
   m.integrator = registry.create_integrator(spec.integrator.name, cfg + ": integrator");
   configure(*m.integrator, spec.integrator, cfg, "integrator");
   m.integrator_name = spec.integrator.name;

@@ -29,6 +29,7 @@ struct PreparedModel {
   // name; null when there is none.
   std::unique_ptr<Optimizer> alternative_optimizer;
   config::StartSpec start;  // the user's `start:` values
+  bool reml = false;         // the criterion: `reml:`, else REML for a linear mixed model (lmer's default)
   std::vector<std::optional<double>> fixed_family_parameters;  // per Family::parameters()
   design::BuiltModel built;
   std::string integrator_name, optimizer_name;

@@ -11,8 +11,9 @@ namespace {
 
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-RandomEffectSummary summarise_term(const RandomEffectTerm& term, const Vector& theta) {
-  const Matrix T = term.factor(theta);
+// `scale`: lmer's sigma where theta is relative to it, else 1.
+RandomEffectSummary summarise_term(const RandomEffectTerm& term, const Vector& theta, double scale) {
+  const Matrix T = scale * term.factor(theta);
   const Matrix cov = T * T.transpose();
   RandomEffectSummary s{term.group, term.columns, {}, Matrix(term.k(), term.k())};
   for (Index c = 0; c < term.k(); ++c) s.sd.push_back(std::sqrt(cov(c, c)));
@@ -93,10 +94,9 @@ std::vector<std::string> diagnostics(const EstimationProblem& problem, const Opt
 
 FitResult assemble_result(const PreparedModel& pm, const EstimationProblem& problem, const Optimum& optimum,
                           const OptimumCheck& check, const StandardErrors& se, const WorkCount& work,
-                          const Vector& modes) {
+                          const ModelParameters& at, const Vector& modes) {
   const ParameterLayout& layout = problem.layout;
   const ModelMatrices& model = problem.model;
-  const ModelParameters at = layout.unpack(optimum.x);
   FitResult result;
   result.family = pm.family->name();
   result.link = pm.link->name();
@@ -115,7 +115,14 @@ FitResult assemble_result(const PreparedModel& pm, const EstimationProblem& prob
   result.data_name = pm.data_name;
   result.warnings = pm.built.warnings;
 
-  for (Index j = 0; j < layout.p(); ++j) {
+  result.criterion = problem.likelihood.reml() ? "REML" : "ML";
+  const auto scale = layout.profiled().scale;
+  result.linear_mixed_model = scale.has_value();
+  if (const auto k = pm.family->normal_sd_parameter(); k && *k < at.family.size()) {
+    result.residual_sd = at.family[*k];
+    result.residual_sd_name = layout.family_parameters()[*k].name;
+  }
+  for (Index j = 0; j < model.p(); ++j) {
     result.fixef.emplace_back(model.fixef_names[j], at.beta(j));
     result.se.emplace_back(model.fixef_names[j], se.beta(j));
   }
@@ -134,18 +141,19 @@ FitResult assemble_result(const PreparedModel& pm, const EstimationProblem& prob
   lambda.update(at.theta);
   const Vector b = lambda.lambda() * modes;
   for (const auto& term : model.terms) {
-    result.random.push_back(summarise_term(term, at.theta));
+    result.random.push_back(summarise_term(term, at.theta, scale ? at.family[*scale] : 1.0));
     result.ranef.push_back(term_modes(term, b));
     bool seen = false;
     for (const auto& g : result.ngroups) seen = seen || g.first == term.group;
     if (!seen) result.ngroups.emplace_back(term.group, term.n_levels());
   }
 
-  // Likelihood and information criteria: every estimated parameter counts.
+  // Likelihood and information criteria: every estimated parameter counts, the profiled ones
+  // too (lmer's df = p + #theta + 1, for REML fits as well).
   const double f = optimum.deviance;
   result.deviance = f;
   result.loglik = -0.5 * f;
-  result.n_parameters = layout.size();
+  result.n_parameters = layout.size() + layout.n_profiled();
   result.aic = f + 2.0 * double(result.n_parameters);
   result.bic = f + std::log(double(model.n())) * double(result.n_parameters);
   result.df_resid = model.n() - result.n_parameters;

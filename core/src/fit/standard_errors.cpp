@@ -34,7 +34,7 @@ Vector root_diagonal(const Matrix& covariance, Index count) {
 }  // namespace
 
 StandardErrors standard_errors(const ParameterLayout& layout, const Matrix& hessian, HessianKind convention,
-                               const ModelParameters& at) {
+                               const ModelParameters& at, const Matrix& beta_covariance) {
   StandardErrors se;
   const std::vector<Index> all = range(0, layout.size());
   const std::vector<Index> beta_idx = range(layout.beta_begin(), layout.p());
@@ -43,11 +43,15 @@ StandardErrors standard_errors(const ParameterLayout& layout, const Matrix& hess
   // lme4 (expected) conditions beta's covariance on the family parameters; TMB on nothing.
   std::vector<Index> beta_context = complement(beta_idx, all);
   if (convention == HessianKind::Expected) beta_context = complement(family_idx, beta_context);
-  const Matrix cov_beta = covariance_block(hessian, beta_idx, beta_context);
+  // The likelihood's own covariance of beta where it has one (lmer's sigma^2 (RX'RX)^-1).
+  const Index p = at.beta.size();
+  const Matrix cov_beta = beta_covariance.rows() == p && p > 0 ? beta_covariance
+                          : layout.p() == p                     ? covariance_block(hessian, beta_idx, beta_context)
+                                                                : Matrix();
   const Matrix cov_zi = covariance_block(hessian, zi_idx, complement(zi_idx, all));
-  se.beta = root_diagonal(cov_beta, layout.p());
+  se.beta = root_diagonal(cov_beta, p);
   se.beta_zi = root_diagonal(cov_zi, layout.p_zi());
-  se.missing = (cov_beta.size() == 0 && layout.p() > 0) || (cov_zi.size() == 0 && layout.p_zi() > 0);
+  se.missing = (cov_beta.size() == 0 && p > 0) || (cov_zi.size() == 0 && layout.p_zi() > 0);
 
   se.family = Vector::Constant(layout.n_family_estimated(), kNaN);
   const auto& parameters = layout.family_parameters();

@@ -35,6 +35,8 @@ ModelParameters start_values(const EstimationProblem& problem, const Family& fam
     if (it == parameters.end()) throw InputError(where + ": family '" + family.name() + "' has no parameter '" + name + "'");
     const std::size_t k = std::size_t(it - parameters.begin());
     if (layout.family_parameter_fixed(k)) throw InputError(where + ": the parameter is fixed in `family:`, so it has no start");
+    if (layout.family_parameter_profiled(k))
+      throw InputError(where + ": the parameter is profiled out of the likelihood (as lmer's sigma), so it has no start");
     const bool valid = it->scale == ParameterScale::Log ? value > 0
                        : it->scale == ParameterScale::Logit ? (value > 0 && value < 1)
                                                             : true;
@@ -43,10 +45,19 @@ ModelParameters start_values(const EstimationProblem& problem, const Family& fam
   }
   start.beta = glm_start(model, family, link, start.family);
   take(user.fixef, start.beta, config_name + ": start.fixef", "one per fixed effect");
-  if (user.theta)
+  if (user.theta) {
     take(user.theta, start.theta, config_name + ": start.theta", "lme4's theta: the lower triangle of each term's factor");
-  else
+  } else if (const auto k = layout.profiled().scale) {
+    // theta relative to a profiled scale (lmer's sigma): the moments with sigma at the GLM's
+    // residual SD, relative to it.
+    const Vector residual = model.y - model.offset - model.X * start.beta;
+    const double dof = double(std::max<Index>(1, model.n() - model.p()));
+    const double sd = std::sqrt(residual.dot(model.weights.cwiseProduct(residual)) / dof);
+    if (std::isfinite(sd) && sd > 0 && !layout.family_parameter_fixed(*k)) start.family[*k] = sd;
+    start.theta = theta_start(model, family, link, start.family, start.beta, start.family[*k]);
+  } else {
     start.theta = theta_start(model, family, link, start.family, start.beta);
+  }
   take(user.zi_fixef, start.beta_zi, config_name + ": start.zi_fixef", "one per zero-model fixed effect");
   return start;
 }

@@ -620,19 +620,57 @@ std::vector<FamilyCheck> check_family(const Family& family, const std::string& e
     checks.push_back(verdict("fisher", fisher_match, kFisherTolerance, "positive; fisher vs E[-d2] under the density"));
   }
 
-  // --- prior weights multiply the log density --------------------------------------------
-  if (support == Support::Binomial) {
-    add("weights", Status::Skip, "binomial weights are trials (checked by the normalisation over successes)");
+  // --- a conditionally normal family: the declaration holds, weights are precisions ---------
+  std::optional<std::size_t> normal_sd;
+  if (const std::string thrown = exception_text([&] { normal_sd = family.normal_sd_parameter(); }); !thrown.empty()) {
+    add("normal", Status::Fail, "normal_sd_parameter() threw: " + thrown);
+  } else if (!normal_sd) {
+    add("normal", Status::Skip, "not declared conditionally normal (normal_sd_parameter() is nullopt)");
+  } else if (*normal_sd >= sets.front().size()) {
+    add("normal", Status::Fail, "normal_sd_parameter() is " + std::to_string(*normal_sd) + ", but the family has " +
+                                    std::to_string(sets.front().size()) + " parameters");
+    normal_sd.reset();
   } else {
     Worst worst;
     for (const auto& st : settings_for(*default_link_ptr)) {
       const Probe probe(family, *default_link_ptr, sets[st.parameter_set], st.eta_zi);
+      const double sigma = sets[st.parameter_set][*normal_sd], mu = default_link_ptr->linkinv(st.eta);
       for (const auto& r : responses) {
         if (r.w != 1) continue;
-        constexpr double kWeight = 2.5;
+        Value v;
+        if (const std::string thrown = exception_text([&] { v = probe.at(r.y, 1.0, st.eta, false); }); !thrown.empty()) {
+          worst.fail("evaluate " + thrown);
+          continue;
+        }
+        const double z = (r.y - mu) / sigma;
+        const double normal = -0.5 * std::log(2.0 * M_PI) - std::log(sigma) - 0.5 * z * z;
+        worst.update(std::abs(v.l - normal) / std::max(1.0, std::abs(normal)), [&] { return where("", st, &r); });
+      }
+    }
+    checks.push_back(verdict("normal", worst, kWeightTolerance,
+                             "log p(y) = log N(y; mu, sigma^2) for the declared normal_sd_parameter"));
+  }
+
+  // --- prior weights multiply the log density (precision weights for a normal family) -------
+  if (support == Support::Binomial) {
+    add("weights", Status::Skip, "binomial weights are trials (checked by the normalisation over successes)");
+  } else {
+    // Weights multiply the log density: log p(y; w) = w log p(y; 1). For a conditionally normal
+    // family they are precisions instead: N(y; mu, sigma^2 / w) is N(y; mu, (sigma / sqrt(w))^2),
+    // so log p(y; w, sigma) = log p(y; 1, sigma / sqrt(w)).
+    constexpr double kWeight = 2.5;
+    const double factor = normal_sd ? 1.0 : kWeight;  // log p(y; w) = factor x the unit-weight value
+    Worst worst;
+    for (const auto& st : settings_for(*default_link_ptr)) {
+      const Probe probe(family, *default_link_ptr, sets[st.parameter_set], st.eta_zi);
+      std::vector<double> unit_parameters = sets[st.parameter_set];
+      if (normal_sd) unit_parameters[*normal_sd] /= std::sqrt(kWeight);
+      const Probe unit(family, *default_link_ptr, unit_parameters, st.eta_zi);
+      for (const auto& r : responses) {
+        if (r.w != 1) continue;
         Value one, weighted;
         const std::string thrown = exception_text([&] {
-          one = probe.at(r.y, 1.0, st.eta, true);
+          one = unit.at(r.y, 1.0, st.eta, true);
           weighted = probe.at(r.y, kWeight, st.eta, true);
         });
         if (!thrown.empty()) {
@@ -640,12 +678,14 @@ std::vector<FamilyCheck> check_family(const Family& family, const std::string& e
           continue;
         }
         const double scale = std::max({1.0, std::abs(one.l), std::abs(one.d1), std::abs(one.d2)});
-        const double e = std::max({std::abs(weighted.l - kWeight * one.l), std::abs(weighted.d1 - kWeight * one.d1),
-                                   std::abs(weighted.d2 - kWeight * one.d2)}) / (kWeight * scale);
+        const double e = std::max({std::abs(weighted.l - factor * one.l), std::abs(weighted.d1 - factor * one.d1),
+                                   std::abs(weighted.d2 - factor * one.d2)}) / (factor * scale);
         worst.update(e, [&] { return where("", st, &r); });
       }
     }
-    checks.push_back(verdict("weights", worst, kWeightTolerance, "log p(y; w = 2.5) = 2.5 log p(y; w = 1), with d1, d2"));
+    checks.push_back(verdict("weights", worst, kWeightTolerance,
+                             normal_sd ? "precision weights: log p(y; w = 2.5, sigma) = log p(y; w = 1, sigma / sqrt(2.5)), with d1, d2"
+                                       : "log p(y; w = 2.5) = 2.5 log p(y; w = 1), with d1, d2"));
   }
 
   // --- responses ------------------------------------------------------------------------

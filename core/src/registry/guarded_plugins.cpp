@@ -57,6 +57,9 @@ class GuardedFamily final : public Family {
   bool has_expected_information() const override {
     return guard_("has_expected_information", [&] { return inner_->has_expected_information(); });
   }
+  std::optional<std::size_t> normal_sd_parameter() const override {
+    return guard_("normal_sd_parameter", [&] { return inner_->normal_sd_parameter(); });
+  }
   std::optional<ResponseProblem> check_response(const Observations& obs) const override {
     return guard_("check_response", [&] { return inner_->check_response(obs); });
   }
@@ -81,6 +84,12 @@ class GuardedMarginalLikelihood final : public MarginalLikelihood {
   GuardedMarginalLikelihood(std::unique_ptr<MarginalLikelihood> inner, const PluginGuard& guard)
       : inner_(std::move(inner)), guard_(guard) {}
 
+  ProfiledBlocks profiled() const override { return guard_("profiled", [&] { return inner_->profiled(); }); }
+  void profiled_values(ModelParameters& at) const override {
+    guard_("profiled_values", [&] { inner_->profiled_values(at); });
+  }
+  Matrix beta_covariance() const override { return guard_("beta_covariance", [&] { return inner_->beta_covariance(); }); }
+  bool reml() const override { return guard_("reml", [&] { return inner_->reml(); }); }
   double deviance(const ModelParameters& at) override { return guard_("deviance", [&] { return inner_->deviance(at); }); }
   std::optional<double> deviance_with_beta_in_inner_problem(ModelParameters& at) override {
     return guard_("deviance_with_beta_in_inner_problem", [&] { return inner_->deviance_with_beta_in_inner_problem(at); });
@@ -128,9 +137,9 @@ class GuardedIntegrator final : public GuardedConfigurable<Integrator> {
  public:
   using GuardedConfigurable::GuardedConfigurable;
   int points() const override { return guard_("points", [&] { return inner_->points(); }); }
-  std::unique_ptr<MarginalLikelihood> bind(const ModelMatrices& model, const Family& family,
-                                           const Link& link) const override {
-    auto likelihood = guard_("bind", [&] { return inner_->bind(model, family, link); }, kInputErrorsPass);
+  std::unique_ptr<MarginalLikelihood> bind(const ModelMatrices& model, const Family& family, const Link& link,
+                                           const BindOptions& options) const override {
+    auto likelihood = guard_("bind", [&] { return inner_->bind(model, family, link, options); }, kInputErrorsPass);
     if (!likelihood) guard_("bind", []() -> int { throw std::runtime_error("returned no likelihood"); });
     return std::make_unique<GuardedMarginalLikelihood>(std::move(likelihood), guard_);
   }

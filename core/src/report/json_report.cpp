@@ -61,6 +61,7 @@ ordered_json result_document(const fit::FitResult& r) {
   doc["warnings"] = r.warnings;
   doc["family"] = r.family;
   doc["link"] = r.link;
+  doc["criterion"] = r.criterion;
   doc["family_parameters"] = named(r.family_parameters);
   doc["family_parameters_se"] = named(r.family_parameters_se);
   doc["integrator"] = {{"name", r.integrator}, {"hessian", r.hessian}, {"points", r.points}};

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <vector>
 
 namespace weft::report {
 
@@ -37,26 +38,30 @@ std::string number(double v, int significant = 4) {
   return format("%.*g", significant, v);
 }
 
-// The fixed-effects coefficient table (Estimate, Std. Error, z value, Pr(>|z|)).
-std::string coefficient_table(const fit::NamedValues& estimates, const fit::NamedValues& se) {
+// The fixed-effects coefficient table: Estimate, Std. Error, z value, Pr(>|z|) (glmer), or
+// Estimate, Std. Error, t value without p-values for a linear mixed model (lmer).
+std::string coefficient_table(const fit::NamedValues& estimates, const fit::NamedValues& se, bool t_values = false) {
   std::size_t name_width = 0;
   for (const auto& e : estimates) name_width = std::max(name_width, e.first.size());
   std::ostringstream out;
-  out << pad("", name_width) << "  Estimate Std. Error z value Pr(>|z|)    \n";
+  out << pad("", name_width) << (t_values ? "  Estimate Std. Error t value\n" : "  Estimate Std. Error z value Pr(>|z|)    \n");
   for (std::size_t j = 0; j < estimates.size(); ++j) {
     const double b = estimates[j].second, s = j < se.size() ? se[j].second : NAN;
     const double z = b / s;
-    const double p = std::erfc(std::abs(z) / std::sqrt(2.0));
     out << pad(estimates[j].first, name_width) << pad(format("%.4f", b), 10, false) << pad(std::isfinite(s) ? format("%.4f", s) : "NA", 11, false)
-        << pad(std::isfinite(z) ? format("%.3f", z) : "NA", 8, false) << pad(std::isfinite(p) ? (p < 2e-16 ? "< 2e-16" : number(p, 3)) : "NA", 9, false)
-        << " " << stars(p) << "\n";
+        << pad(std::isfinite(z) ? format("%.3f", z) : "NA", 8, false);
+    if (!t_values) {
+      const double p = std::erfc(std::abs(z) / std::sqrt(2.0));
+      out << pad(std::isfinite(p) ? (p < 2e-16 ? "< 2e-16" : number(p, 3)) : "NA", 9, false) << " " << stars(p);
+    }
+    out << "\n";
   }
-  out << "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n";
+  if (!t_values) out << "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n";
   return out.str();
 }
 
 std::string random_effects_table(const fit::FitResult& r) {
-  std::size_t gw = 6, nw = 4;
+  std::size_t gw = std::isfinite(r.residual_sd) ? 8 : 6, nw = 4;
   for (const auto& term : r.random) {
     gw = std::max(gw, term.group.size());
     for (const auto& t : term.terms) nw = std::max(nw, t.size());
@@ -72,6 +77,9 @@ std::string random_effects_table(const fit::FitResult& r) {
       for (std::size_t k = 0; k < c; ++k) out << " " << pad(std::isfinite(term.corr(c, k)) ? format("%.2f", term.corr(c, k)) : "NaN", 5, false);
       out << "\n";
     }
+  if (std::isfinite(r.residual_sd))  // lmer's and glmmTMB's "Residual" row of a gaussian fit
+    out << " " << pad("Residual", gw) << " " << pad("", nw) << " " << pad(number(r.residual_sd * r.residual_sd), 8) << " "
+        << pad(number(r.residual_sd), 8) << "\n";
   out << "Number of obs: " << r.nobs << ", groups:  ";
   for (std::size_t g = 0; g < r.ngroups.size(); ++g)
     out << (g ? "; " : "") << r.ngroups[g].first << ", " << r.ngroups[g].second;
@@ -83,29 +91,42 @@ std::string random_effects_table(const fit::FitResult& r) {
 
 std::string text_summary(const fit::FitResult& r) {
   std::ostringstream out;
-  out << "Generalized linear mixed model fit by maximum likelihood ("
-      << (r.points > 1 ? "Adaptive Gauss-Hermite Quadrature, nAGQ = " + std::to_string(r.points) : std::string("Laplace Approximation"))
-      << ") [weft]\n";
-  out << " Family: " << r.family << "  ( " << r.link << " )\n";
+  const bool reml = r.criterion == "REML";
+  if (r.linear_mixed_model) {
+    out << "Linear mixed model fit by " << (reml ? "REML" : "maximum likelihood") << " [weft]\n";
+  } else {
+    out << "Generalized linear mixed model fit by " << (reml ? "REML" : "maximum likelihood") << " ("
+        << (r.points > 1 ? "Adaptive Gauss-Hermite Quadrature, nAGQ = " + std::to_string(r.points) : std::string("Laplace Approximation"))
+        << ") [weft]\n";
+    out << " Family: " << r.family << "  ( " << r.link << " )\n";
+  }
   out << "Formula: " << r.formula << "\n";
   if (!r.zi_formula.empty()) out << "Zero model: " << r.zi_formula << "\n";
   out << "   Data: " << r.data_name << "\n";
   out << "Integrator: " << r.integrator << " (hessian: " << r.hessian << "), optimizer: " << r.optimizer << "\n\n";
-  out << "     AIC      BIC   logLik deviance df.resid \n";
-  out << pad(format("%.1f", r.aic), 8, false) << " " << pad(format("%.1f", r.bic), 8, false) << " "
-      << pad(format("%.1f", r.loglik), 8, false) << " " << pad(format("%.1f", r.deviance), 8, false) << " "
-      << pad(std::to_string(r.df_resid), 8, false) << " \n\n";
+  if (r.linear_mixed_model && reml) {
+    out << "REML criterion at convergence: " << format("%.1f", r.deviance) << "\n\n";
+  } else {
+    out << "     AIC      BIC   logLik " << (reml ? "-2*logL" : "deviance") << " df.resid \n";
+    out << pad(format("%.1f", r.aic), 8, false) << " " << pad(format("%.1f", r.bic), 8, false) << " "
+        << pad(format("%.1f", r.loglik), 8, false) << " " << pad(format("%.1f", r.deviance), 8, false) << " "
+        << pad(std::to_string(r.df_resid), 8, false) << " \n\n";
+  }
   out << "Random effects:\n" << random_effects_table(r) << "\n";
-  if (!r.family_parameters.empty()) {
+  std::vector<std::size_t> shown;  // family parameters besides the residual SD (shown as "Residual")
+  for (std::size_t k = 0; k < r.family_parameters.size(); ++k)
+    if (r.family_parameters[k].first != r.residual_sd_name) shown.push_back(k);
+  if (!shown.empty()) {
     out << "Family parameters:";
-    for (std::size_t k = 0; k < r.family_parameters.size(); ++k) {
+    for (std::size_t k : shown) {
       out << " " << r.family_parameters[k].first << " = " << number(r.family_parameters[k].second, 5);
       for (const auto& [name, se] : r.family_parameters_se)
         if (name == r.family_parameters[k].first) out << " (SE " << number(se, 3) << ")";
     }
     out << "\n\n";
   }
-  out << (r.zi_fixef.empty() ? "Fixed effects:\n" : "Conditional model fixed effects:\n") << coefficient_table(r.fixef, r.se);
+  out << (r.zi_fixef.empty() ? "Fixed effects:\n" : "Conditional model fixed effects:\n")
+      << coefficient_table(r.fixef, r.se, r.linear_mixed_model);
   if (!r.zi_fixef.empty()) out << "\nZero model fixed effects (logit):\n" << coefficient_table(r.zi_fixef, r.zi_se);
   if (!r.converged) out << "\nThe optimizer did not converge: the estimates are not reliable.\n";
   for (const auto& w : r.warnings) out << (r.converged ? "\n" : "") << "warning: " << w << "\n";

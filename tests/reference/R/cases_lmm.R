@@ -673,6 +673,29 @@ local({
                   note = "glmmTMB's REML for gaussian is lmer's REML: same loglik (with constants) and estimates")))
 })
 
+## gaussian with the log link: a GLMM, glmmTMB's gaussian(link = "log"), ML and REML -----------
+## (sleepstudy with a random intercept; the configs use hessian: observed, glmmTMB's Laplace)
+local({
+  ss <- lme4::sleepstudy
+  cfg_log <- function(reml) c("data: data.csv", "formula: Reaction ~ Days + (1 | Subject)", "family: gaussian",
+                              "link: log", paste("reml:", if (reml) "true" else "false"),
+                              "integrator: {name: laplace, hessian: observed}")
+  name <- "glmmtmb_gaussian_log_ml"
+  d <- lmm_data(name, ss)
+  call <- "glmmTMB(Reaction ~ Days + (1 | Subject), data = d, family = gaussian(link = \"log\"))"
+  r <- run_call(call, d)
+  assert_clean_tmb(r, name)
+  e <- tmb_expected(r, "gaussian", "log", family_parameters = list(sigma = sigma(r$fit)))
+  e <- c(e[1:2], list(criterion = "ML"), e[-(1:2)])
+  write_config(name, cfg_log(FALSE), root = LMM_ROOT)
+  write_expected(name, e, root = LMM_ROOT)
+  cat(sprintf("lmm/%-26s nobs %4d  p %d  ML loglik %.6f\n", name, e$nobs, length(e$fixef), e$loglik))
+
+  name <- "glmmtmb_reml_gaussian_log"
+  d <- lmm_data(name, ss)
+  tmb_reml_case(name, sub(")$", ", REML = TRUE)", call), d, cfg_log(TRUE), "gaussian", "log")
+})
+
 ## every folder complete?
 local({
   cases <- sort(list.files(LMM_ROOT))

@@ -29,11 +29,50 @@ struct ModelParameters {
   Vector beta_zi;              // zero-model fixed effects (0 unless the family has one)
 };
 
+// What the kernel asks of a likelihood when it binds one (Integrator::bind).
+struct BindOptions {
+  // REML: the fixed effects are integrated out with a flat prior (lmer's REML criterion for a
+  // linear mixed model, glmmTMB's REML = TRUE otherwise). An integrator that cannot do this
+  // throws InputError saying so; one that does returns a likelihood whose reml() is true.
+  bool reml = false;
+  // Per Family::parameters(): true where the parameter is held fixed (given in the YAML), so a
+  // likelihood must not profile it out.
+  std::vector<bool> fixed_family_parameters;
+};
+
+// The blocks a likelihood determines itself at every evaluation instead of taking them from
+// the optimizer (lme4's profiled deviance: the optimizer sees theta alone). The kernel leaves
+// them out of the optimizer's vector, reads them back with profiled_values() and counts them
+// as estimated parameters (lmer's df = p + #theta + 1).
+struct ProfiledBlocks {
+  // beta: profiled (the conditional estimate at theta) or integrated out (REML, where the
+  // reported beta is the mode of the joint (u, beta) problem).
+  bool beta = false;
+  // A family parameter (index into Family::parameters()) that the likelihood profiles out and
+  // to which theta is relative: Var(b) = scale^2 Lambda Lambda' (lmer's sigma). nullopt: theta
+  // is absolute (Var(b) = Lambda Lambda'), as for every GLMM.
+  std::optional<std::size_t> scale;
+  bool any() const { return beta || scale.has_value(); }
+};
+
 // An integrator bound to one model; holds the conditional modes between calls so each
 // evaluation starts from the last one (warm start).
 class MarginalLikelihood {
  public:
   virtual ~MarginalLikelihood() = default;
+
+  // The blocks this likelihood determines itself (see ProfiledBlocks). Their values in the
+  // ModelParameters passed to deviance() are ignored.
+  virtual ProfiledBlocks profiled() const { return {}; }
+  // Writes the profiled blocks' values at the last evaluation into `at` (beta, the scale
+  // parameter); nothing when none are profiled.
+  virtual void profiled_values(ModelParameters& at) const { (void)at; }
+  // The covariance of beta at the last evaluation when the likelihood knows it (lmer's
+  // sigma^2 (RX'RX)^-1, or the beta block of the joint (u, beta) Hessian's inverse for a
+  // REML Laplace fit); an empty matrix lets the kernel take it from the Hessian of the deviance.
+  virtual Matrix beta_covariance() const { return Matrix(); }
+  // True when deviance() is the REML criterion (BindOptions::reml honoured).
+  virtual bool reml() const { return false; }
 
   // -2 log L(beta, theta, family) with all normalising constants; +infinity where the inner
   // problem has no finite solution.
@@ -90,9 +129,9 @@ class Integrator {
   // Quadrature points per random effect (1 for Laplace).
   virtual int points() const { return 1; }
   // Throws InputError when this integrator cannot handle the model (e.g. AGQ with crossed
-  // factors); the message says why.
+  // factors) or the options (REML); the message says why.
   virtual std::unique_ptr<MarginalLikelihood> bind(const ModelMatrices& model, const Family& family,
-                                                   const Link& link) const = 0;
+                                                   const Link& link, const BindOptions& options) const = 0;
 };
 
 }  // namespace weft

@@ -112,6 +112,8 @@ class RelativeCovarianceFactor {
     for (Index i = 0; i < Index(theta_of_value_.size()); ++i) values[i] = theta(theta_of_value_[i]);
   }
   const SparseMatrix& lambda() const { return lambda_; }
+  // The theta element each stored value of lambda() is (lme4's Lind).
+  const std::vector<Index>& theta_of_value() const { return theta_of_value_; }
 
  private:
   SparseMatrix lambda_;

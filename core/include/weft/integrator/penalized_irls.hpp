@@ -224,6 +224,15 @@ class PenalizedIrls {
     return g.beta.allFinite() && g.theta.allFinite() && g.beta_zi.allFinite();
   }
 
+  // The fixed-effects block of the joint (u, beta) Hessian with u eliminated,
+  //   S = X'WX - X'WM (M'WM + I)^-1 M'WX,
+  // at the last solve (exact weights, the factor of A at the mode): log|H_joint| = log|A| +
+  // log|S| (REML's log-determinant), and S^-1 is beta's covariance conditional on theta.
+  Matrix beta_schur_complement() const {
+    Matrix B, AinvB;
+    return schur_complement(cholesky_, weights_, B, AinvB);
+  }
+
   // The family's outputs at arbitrary eta: log p, d1, W (this solver's flavour), W_obs (-d2).
   void derivatives_at(const Vector& eta, std::span<const double> params, const Vector& eta_zi, Vector* log_density,
                       Vector* d1, Vector* w, Vector* w_obs) const {
@@ -298,14 +307,20 @@ class PenalizedIrls {
   template <class Factor>
   void solve_joint(const Factor& factor, const Vector& w, const Vector& r_u, const Vector& r_b, Vector& x_u,
                    Vector& x_b) const {
-    const Matrix WX = w.asDiagonal() * model_.X;
-    const Matrix B = M_.transpose() * WX;
-    const Matrix G = model_.X.transpose() * WX;
-    const Matrix AinvB = factor.solve(B);
+    Matrix B, AinvB;
+    const Matrix S = schur_complement(factor, w, B, AinvB);
     const Vector Ainv_ru = factor.solve(r_u);
-    const Matrix S = G - B.transpose() * AinvB;
     x_b = S.ldlt().solve(r_b - B.transpose() * Ainv_ru);
     x_u = Ainv_ru - AinvB * x_b;
+  }
+
+  // S = G - B'A^-1 B of the joint system above; B and A^-1 B are returned too.
+  template <class Factor>
+  Matrix schur_complement(const Factor& factor, const Vector& w, Matrix& B, Matrix& AinvB) const {
+    const Matrix WX = w.asDiagonal() * model_.X;
+    B = M_.transpose() * WX;
+    AinvB = factor.solve(B);
+    return model_.X.transpose() * WX - B.transpose() * AinvB;
   }
 
   // A = M'WM + I at the current weights, factorised; false if not positive definite. This is

@@ -57,4 +57,52 @@ class PirlsLikelihood : public MarginalLikelihood {
   mutable PenalizedIrls pirls_;
 };
 
+// glmmTMB's REML = TRUE for a GLMM: beta joins u in the Laplace integral with a flat prior,
+//   -2 log L_R ~= f(u~, beta~) + log|H| - p log(2 pi),
+// H = [M'WM + I, M'WX; X'WM, X'WX] at the joint mode (u~, beta~) of f = -2 log p(y | u, beta) + u'u,
+// log|H| = log|A| + log|S| (penalized_irls.hpp, beta_schur_complement). The q log(2 pi) of
+// u's normal density cancels against the Laplace factor; beta's flat prior leaves p log(2 pi).
+// beta is determined here (profiled_values: the joint mode) with covariance S^-1, conditional
+// on theta. The kernel differentiates this deviance by finite differences.
+class RemlPirlsLikelihood : public PirlsLikelihood {
+ public:
+  using PirlsLikelihood::PirlsLikelihood;
+
+  ProfiledBlocks profiled() const override { return {true, std::nullopt}; }
+  bool reml() const override { return true; }
+
+  // `at.beta` is only a start for the first solve (later ones start from the last mode).
+  double deviance(const ModelParameters& at) override {
+    if (beta_.size() != model_.p()) beta_ = at.beta.size() == model_.p() ? at.beta : Vector::Zero(model_.p());
+    pirls_.set_theta(at.theta);
+    Vector beta = beta_;
+    const InnerSolution s = pirls_.solve_with_beta(beta, at.family, zero_model_predictor(at));
+    if (!std::isfinite(s.deviance) || !beta.allFinite()) return std::numeric_limits<double>::infinity();
+    schur_ = Eigen::LLT<Matrix>(pirls_.beta_schur_complement());
+    if (model_.p() > 0 && schur_.info() != Eigen::Success) return std::numeric_limits<double>::infinity();
+    beta_ = beta;
+    double log_det_S = 0;
+    for (Index j = 0; j < model_.p(); ++j) log_det_S += 2.0 * std::log(schur_.matrixLLT()(j, j));
+    const double value = s.deviance + log_det_S - double(model_.p()) * std::log(2.0 * M_PI);
+    return std::isfinite(value) ? value : std::numeric_limits<double>::infinity();
+  }
+  bool has_gradient() const override { return false; }
+  bool deviance_gradient(const ModelParameters&, double&, ModelParameters&) override { return false; }
+  // beta is already in the inner problem: no separate first stage.
+  std::optional<double> deviance_with_beta_in_inner_problem(ModelParameters&) override { return std::nullopt; }
+  bool deviance_gradient_with_beta_in_inner_problem(ModelParameters&, double&, ModelParameters&) override {
+    return false;
+  }
+
+  void profiled_values(ModelParameters& at) const override { at.beta = beta_; }
+  Matrix beta_covariance() const override {
+    if (schur_.rows() != model_.p() || schur_.info() != Eigen::Success) return Matrix();
+    return schur_.solve(Matrix::Identity(model_.p(), model_.p()));
+  }
+
+ private:
+  Vector beta_;               // the joint mode's beta at the last evaluation (warm start)
+  Eigen::LLT<Matrix> schur_;  // of S at the last evaluation
+};
+
 }  // namespace weft
