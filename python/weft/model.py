@@ -303,7 +303,8 @@ class GLMMResult:
             elif offset is not None:
                 raise InputError("predict: offset: the model was fitted without an offset array; "
                                  "offsets named in the formula or as a column come from newdata")
-        return self._fit.predict(columns, type == "link", not include_re, data_name=name)
+        _, values, _ = self._fit.predict(columns, type == "link", not include_re, data_name=name)
+        return values[:, 0]
 
     def __str__(self):
         return self.summary()

@@ -1,7 +1,9 @@
 #pragma once
 // The optimiser's vector x = [theta | beta | family parameters (transformed) | beta_zi] and
 // its map to and from ModelParameters. Family parameters are optimised on their scale (log
-// for theta, phi, shape, ...), as glmmTMB does; fixed ones are held out of x.
+// for theta, phi, shape, ...), as glmmTMB does; ordered ones (ParameterScale::Increasing) as
+// the log of their increment over the parameter before them, so any x gives ordered values;
+// fixed ones are held out of x.
 #include <weft/family.hpp>
 #include <weft/integrator/integrator.hpp>
 
@@ -15,6 +17,7 @@ class ParameterLayout {
   // Family parameters stay within +-15 on their optimisation scale (theta in [3e-7, 3e6] on
   // the log scale): where the likelihood keeps rising to a limit (NB2 without
   // overdispersion: theta -> infinity) the optimiser stops at the bound and says so.
+  // Identity-scale parameters (thresholds) are unbounded, as fixed effects are.
   static constexpr double kFamilyParameterBound = 15.0;
 
   // `fixed[k]` holds the value of family parameter k when it is fixed in the YAML.
@@ -34,6 +37,12 @@ class ParameterLayout {
   std::size_t estimated_family_parameter(Index k) const { return estimated_[k]; }
   const std::vector<FamilyParameterInfo>& family_parameters() const { return family_parameters_; }
   bool family_parameter_fixed(std::size_t k) const { return fixed_[k].has_value(); }
+  // True when the k-th estimated family parameter is held within +-kFamilyParameterBound.
+  bool family_parameter_bounded(Index k) const;
+  // d (every family parameter, natural scale) / d (the estimated ones' optimisation
+  // coordinates) at `at`: diagonal but for ordered parameters, which move with every
+  // increment before them.
+  Matrix family_jacobian(const ModelParameters& at) const;
 
   ModelParameters unpack(const Vector& x) const;
   Vector pack(const ModelParameters& parameters) const;
@@ -54,8 +63,9 @@ class ParameterLayout {
 // diagonals and the result is mapped back here by flipping the sign of such columns.
 Vector canonical_theta(const std::vector<RandomEffectTerm>& terms, Vector theta);
 
-// Natural scale <-> optimisation scale of one family parameter.
-double to_optimizer_scale(ParameterScale scale, double value);
-double from_optimizer_scale(ParameterScale scale, double x);
+// Natural scale <-> optimisation scale of one family parameter; `previous` is the natural
+// value of the parameter before it (used by ParameterScale::Increasing only).
+double to_optimizer_scale(ParameterScale scale, double value, double previous = 0.0);
+double from_optimizer_scale(ParameterScale scale, double x, double previous = 0.0);
 
 }  // namespace weft::fit

@@ -30,6 +30,7 @@ struct PreparedModel {
   std::unique_ptr<Optimizer> alternative_optimizer;
   config::StartSpec start;  // the user's `start:` values
   std::vector<std::optional<double>> fixed_family_parameters;  // per Family::parameters()
+  config::ComponentSpec family_options;  // the family map's keys the family reads (configure)
   design::BuiltModel built;
   std::string integrator_name, optimizer_name;
   std::string config_name, data_name, formula, zi_formula;
