@@ -11,7 +11,8 @@ The interlace GLMM API over weft's C++ kernel and plugins::
     print(result.fe_params)          # lme4: -1.3985 -0.9923 -1.1287 -1.5803
     print(result.summary())
 
-See python/README.md. Bad input raises weft.InputError (a ValueError) with the message
+Ordered responses: ``weft.clmm("rating ~ temp + contact + (1 | judge)", data=wine)`` (R's
+ordinal::clmm). See python/README.md. Bad input raises weft.InputError (a ValueError) with the message
 `weft fit` prints; a fit that did not converge warns weft.ConvergenceWarning.
 """
 
@@ -20,9 +21,10 @@ from .families import (BetaFamily, BinomialFamily, Family, GammaFamily, HurdleNe
                        HurdlePoissonFamily, NegativeBinomial1Family, NegativeBinomial2Family, PoissonFamily,
                        ZeroInflatedNegativeBinomial2Family, ZeroInflatedPoissonFamily, ZeroOneInflatedBetaFamily)
 from .model import ConvergenceWarning, GLMMResult, InputError, glmer, plugins
+from .ordinal import CLMMResult, clmm
 
 __all__ = [
-    "glmer", "GLMMResult", "ConvergenceWarning", "InputError", "plugins", "Family",
+    "glmer", "GLMMResult", "clmm", "CLMMResult", "ConvergenceWarning", "InputError", "plugins", "Family",
     "BinomialFamily", "PoissonFamily", "NegativeBinomial2Family", "NegativeBinomial1Family",
     "ZeroInflatedPoissonFamily", "ZeroInflatedNegativeBinomial2Family", "HurdlePoissonFamily",
     "HurdleNegativeBinomial2Family", "GammaFamily", "BetaFamily", "ZeroOneInflatedBetaFamily", "__version__", "abi_version",

@@ -156,7 +156,7 @@ Response evaluate_level_response(const Node& lhs, const formula::FormulaSource& 
     throw InputError(data.source + ": response " + label + ": text values (" + printable(join(spec.levels), 120) +
                      ") have no order; give it in the family map, e.g. family: {name: " + order.family_name +
                      ", levels: [" + printable(join(spec.levels), 120) +
-                     "]} (in Python: an ordered pandas Categorical)");
+                     "]} (in Python: an ordered pandas Categorical, or clmm(levels=[...]))");
   } else {
     for (std::size_t l = 0; l < learned; ++l) rank[l] = l;  // numbers: numeric order
   }
