@@ -324,7 +324,9 @@ class GLMMResult:
         with ``offset=`` as an array needs ``offset=`` for new data too."""
         if type not in ("response", "link"):
             raise InputError(f"predict: type: expected 'response' or 'link', got {type!r:.60}")
-        _, values, _ = self._predict_table(newdata, type == "link", include_re, offset)
+        columns, values, _ = self._predict_table(newdata, type == "link", include_re, offset)
+        if len(columns) > 1:  # a family with several prediction columns (levels: see clmm)
+            return pd.DataFrame(values, columns=list(columns))
         return values[:, 0]
 
     def _predict_table(self, newdata, link_scale, include_re, offset):
