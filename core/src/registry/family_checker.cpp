@@ -598,7 +598,9 @@ std::vector<FamilyCheck> check_family(Family& family, const std::string& entry_n
     return out;
   };
   auto where = [&](const std::string& link, const Setting& st, const Response* r) {
-    std::string w = (r ? "y = " + show_response(support, *r) + ", " : std::string()) + "mu = " + format(st.mu);
+    // (a response with levels has no mean: its grid point is eta, with F(eta) = the "mean" grid)
+    std::string w = (r ? "y = " + show_response(support, *r) + ", " : std::string()) +
+                    (has_levels ? "eta = " + format(st.eta) : "mu = " + format(st.mu));
     if (!info.empty()) w += ", " + show_parameters(info, sets[st.parameter_set]);
     if (zero_model) w += ", zero probability " + format(inverse_logit(st.eta_zi));
     if (!link.empty()) w += ", link " + link;
