@@ -73,7 +73,9 @@ int main(int argc, char** argv) {
   auto* predict_cmd = app.add_subcommand("predict", "Predict from a fitted result document on new data");
   predict_cmd->add_option("result", predict.result, "Result JSON written by `weft fit --format json`")->required();
   predict_cmd->add_option("--newdata", predict.newdata, "New data CSV")->required();
-  predict_cmd->add_option("--type", predict.type, "response (default) or link");
+  predict_cmd->add_option("--type", predict.type,
+                          "response (default; one column per level for a response with levels), link, or class "
+                          "(the most probable level)");
   predict_cmd->add_flag("--population", predict.population, "Set the random effects to zero");
   predict_cmd->add_option("--output", predict.output, "Write the CSV to this file instead of stdout");
 

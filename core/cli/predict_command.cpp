@@ -29,11 +29,22 @@ nlohmann::json read_result(const std::string& path) {
   return doc;
 }
 
+// A CSV field: quoted (RFC 4180) when it holds a separator, a quote, a line break or blanks at
+// its ends.
+std::string csv_field(const std::string& text) {
+  const bool quote = text.find_first_of(",\"\r\n") != std::string::npos || text.empty() ||
+                     text.front() == ' ' || text.back() == ' ';
+  if (!quote) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 }  // namespace
 
 int run_predict(const PredictArguments& args) {
-  if (args.type != "response" && args.type != "link")
-    throw InputError("--type: expected response or link, got '" + args.type + "'");
+  if (args.type != "response" && args.type != "link" && args.type != "class")
+    throw InputError("--type: expected response, link or class, got '" + args.type + "'");
   const nlohmann::json result = read_result(args.result);
   std::vector<std::filesystem::path> plugin_path;
   if (result.contains("model") && result["model"].is_object() && result["model"].contains("plugin_path") &&
@@ -45,12 +56,25 @@ int run_predict(const PredictArguments& args) {
   predict::PredictOptions options;
   options.link_scale = args.type == "link";
   options.population = args.population;
-  const std::vector<double> values = predict::predict(result, args.result, newdata, options, registry);
-  std::string csv = "prediction\n";
-  char buffer[64];
-  for (double v : values) {
-    std::snprintf(buffer, sizeof buffer, "%.17g\n", v);
-    csv += buffer;
+  const predict::Predictions p = predict::predict(result, args.result, newdata, options, registry);
+  std::string csv;
+  if (args.type == "class") {
+    if (p.classes.empty())
+      throw InputError("--type class: the model's response has no levels; use --type response or link");
+    csv = "class\n";
+    for (const auto& c : p.classes) csv += csv_field(c) + "\n";
+  } else {
+    // One column per prediction column: "prediction", or one per response level.
+    for (std::size_t c = 0; c < p.columns.size(); ++c) csv += (c ? "," : "") + csv_field(p.columns[c]);
+    csv += "\n";
+    char buffer[64];
+    for (Index i = 0; i < p.values.rows(); ++i) {
+      for (Index c = 0; c < p.values.cols(); ++c) {
+        std::snprintf(buffer, sizeof buffer, c ? ",%.17g" : "%.17g", p.values(i, c));
+        csv += buffer;
+      }
+      csv += "\n";
+    }
   }
   write_output(args.output, csv);
   return 0;

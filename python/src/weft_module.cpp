@@ -125,8 +125,8 @@ std::vector<weft::data::Column> to_columns(const py::list& columns) {
   return out;
 }
 
-std::vector<double> run_predict(const nlohmann::json& document, const std::string& result_name,
-                                const weft::data::DataFrame& newdata, bool link_scale, bool population) {
+weft::predict::Predictions run_predict(const nlohmann::json& document, const std::string& result_name,
+                                       const weft::data::DataFrame& newdata, bool link_scale, bool population) {
   std::vector<fs::path> plugin_path;
   std::vector<std::string> saved;
   if (document.contains("model") && document["model"].is_object() && document["model"].contains("plugin_path") &&
@@ -141,10 +141,14 @@ std::vector<double> run_predict(const nlohmann::json& document, const std::strin
   return weft::predict::predict(document, result_name, newdata, options, registry);
 }
 
-py::array_t<double> to_array(const std::vector<double>& values) {
-  py::array_t<double> out(py::ssize_t(values.size()));
-  std::copy(values.begin(), values.end(), out.mutable_data());
-  return out;
+// (columns, rows x columns float64 array, classes): the prediction table (predictor.hpp).
+py::tuple to_python(const weft::predict::Predictions& p) {
+  const py::ssize_t rows = p.values.rows(), cols = p.values.cols();
+  py::array_t<double> values({rows, cols});
+  auto view = values.mutable_unchecked<2>();
+  for (py::ssize_t i = 0; i < rows; ++i)
+    for (py::ssize_t c = 0; c < cols; ++c) view(i, c) = p.values(i, c);
+  return py::make_tuple(p.columns, values, p.classes);
 }
 
 // A fitted model: the kernel's FitResult and its result document.
@@ -160,10 +164,9 @@ class Fit {
   std::string document_text() const { return weft::report::dump(document_); }
   std::string summary() const { return weft::report::text_summary(result_); }
 
-  py::array_t<double> predict(const py::list& columns, bool link_scale, bool population,
-                              const std::string& data_name) const {
+  py::tuple predict(const py::list& columns, bool link_scale, bool population, const std::string& data_name) const {
     auto cols = to_columns(columns);
-    std::vector<double> values;
+    weft::predict::Predictions values;
     {
       py::gil_scoped_release release;
       run_with_large_stack([&] {
@@ -171,7 +174,7 @@ class Fit {
         values = run_predict(plain_document_, "result", frame, link_scale, population);
       });
     }
-    return to_array(values);
+    return to_python(values);
   }
 
  private:
@@ -180,8 +183,11 @@ class Fit {
   nlohmann::json plain_document_;
 };
 
+using Lists = std::map<std::string, std::vector<std::string>>;
+
 std::unique_ptr<Fit> fit_model(const py::list& columns, const std::string& formula, const std::string& family,
-                               const Options& family_options, const std::optional<std::string>& link,
+                               const Options& family_options, const Lists& family_lists,
+                               const std::optional<std::string>& link,
                                const std::optional<std::string>& weights, const std::optional<std::string>& offset,
                                const std::vector<std::string>& groups, const std::optional<std::string>& zi,
                                const std::string& integrator, const Options& integrator_options,
@@ -193,14 +199,14 @@ std::unique_ptr<Fit> fit_model(const py::list& columns, const std::string& formu
   spec.data_name = data_name;
   spec.formula = formula;
   spec.zi_formula = zi;
-  spec.family = {family, family_options};
+  spec.family = {family, family_options, family_lists};
   spec.link = link;
   spec.weights = weights;
   spec.offset = offset;
   spec.groups = groups;
   spec.reml = reml;
-  spec.integrator = {integrator, integrator_options};
-  spec.optimizer = {optimizer, optimizer_options};
+  spec.integrator = {integrator, integrator_options, {}};
+  spec.optimizer = {optimizer, optimizer_options, {}};
   for (const auto& p : plugin_path) spec.plugin_path.emplace_back(p);
 
   auto cols = to_columns(columns);
@@ -222,14 +228,13 @@ std::unique_ptr<Fit> fit_model(const py::list& columns, const std::string& formu
 }
 
 // Predictions from a result document (JSON text, e.g. written by `weft fit --format json`).
-py::array_t<double> predict_document(const std::string& document_text, const std::string& result_name,
-                                     const py::list& columns, bool link_scale, bool population,
-                                     const std::string& data_name) {
+py::tuple predict_document(const std::string& document_text, const std::string& result_name, const py::list& columns,
+                           bool link_scale, bool population, const std::string& data_name) {
   nlohmann::json document = nlohmann::json::parse(document_text, nullptr, false);
   if (document.is_discarded() || !document.is_object())
     throw weft::InputError(result_name + ": not a JSON result document (write one with `weft fit ... --format json`)");
   auto cols = to_columns(columns);
-  std::vector<double> values;
+  weft::predict::Predictions values;
   {
     py::gil_scoped_release release;
     run_with_large_stack([&] {
@@ -237,7 +242,7 @@ py::array_t<double> predict_document(const std::string& document_text, const std
       values = run_predict(document, result_name, frame, link_scale, population);
     });
   }
-  return to_array(values);
+  return to_python(values);
 }
 
 // kind, name, version, file, problem of every plugin file found.
@@ -287,7 +292,7 @@ PYBIND11_MODULE(_weft, m) {
            py::arg("data_name") = "newdata");
 
   m.def("fit", &fit_model, py::arg("columns"), py::arg("formula"), py::arg("family"),
-        py::arg("family_options") = Options{}, py::arg("link") = std::nullopt, py::arg("weights") = std::nullopt,
+        py::arg("family_options") = Options{}, py::arg("family_lists") = Lists{}, py::arg("link") = std::nullopt, py::arg("weights") = std::nullopt,
         py::arg("offset") = std::nullopt, py::arg("groups") = std::vector<std::string>{},
         py::arg("zi") = std::nullopt, py::arg("integrator") = "laplace", py::arg("integrator_options") = Options{},
         py::arg("optimizer") = "lbfgsb", py::arg("optimizer_options") = Options{},

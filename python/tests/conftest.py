@@ -91,21 +91,22 @@ class CliRun:
         return lines[0][len("error: "):]
 
 
-def run_cli_fit(cli, folder, config, data, fmt="json"):
+def run_cli_fit(cli, folder, config, data, fmt="json", config_name="glmer"):
     """`weft fit glmer --data data` in `folder`, with the model YAML in a file named `glmer` and
     the data in a file named `data`: the names the Python module uses in its messages, so that
     messages can be compared exactly. `config`: dict of YAML keys (values written as JSON, which
     is YAML); `data`: a DataFrame (written with to_csv(index=False))."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "glmer").write_text("".join(f"{k}: {json.dumps(v)}\n" for k, v in config.items()))
+    (folder / config_name).write_text("".join(f"{k}: {json.dumps(v)}\n" for k, v in config.items()))
     data.to_csv(folder / "data", index=False)
-    completed = subprocess.run([cli, "fit", "glmer", "--data", "data", "--format", fmt], cwd=folder,
+    completed = subprocess.run([cli, "fit", config_name, "--data", "data", "--format", fmt], cwd=folder,
                                capture_output=True, text=True, timeout=300)
     return CliRun(completed)
 
 
-def run_cli_predict(cli, folder, result_json_text, newdata, kind="response", population=False):
+def run_cli_predict(cli, folder, result_json_text, newdata, kind="response", population=False, column="prediction"):
+    """`weft predict`'s CSV: the column `column`, or the whole table (column=None)."""
     folder = Path(folder)
     (folder / "result.json").write_text(result_json_text)
     newdata.to_csv(folder / "newdata.csv", index=False)
@@ -114,7 +115,8 @@ def run_cli_predict(cli, folder, result_json_text, newdata, kind="response", pop
         args.append("--population")
     completed = subprocess.run(args, cwd=folder, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr
-    return pd.read_csv(io.StringIO(completed.stdout), float_precision="round_trip")["prediction"].to_numpy()
+    table = pd.read_csv(io.StringIO(completed.stdout), float_precision="round_trip")
+    return table if column is None else table[column].to_numpy()
 
 
 def without(document, *keys):

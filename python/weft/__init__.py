@@ -16,7 +16,8 @@ numbers) and ``weft.glmer``::
     print(result.fe_params)          # lme4: -1.3985 -0.9923 -1.1287 -1.5803
     print(result.summary())
 
-See python/README.md. Bad input raises weft.InputError (a ValueError) with the message
+Ordered responses: ``weft.clmm("rating ~ temp + contact + (1 | judge)", data=wine)`` (R's
+ordinal::clmm). See python/README.md. Bad input raises weft.InputError (a ValueError) with the message
 `weft fit` prints; a fit that did not converge warns weft.ConvergenceWarning.
 """
 
@@ -25,9 +26,10 @@ from .families import (BetaFamily, BinomialFamily, Family, GammaFamily, HurdleNe
                        HurdlePoissonFamily, NegativeBinomial1Family, NegativeBinomial2Family, PoissonFamily,
                        ZeroInflatedNegativeBinomial2Family, ZeroInflatedPoissonFamily, ZeroOneInflatedBetaFamily)
 from .model import ConvergenceWarning, GLMMResult, InputError, LMMResult, fit, glmer, plugins
+from .ordinal import CLMMResult, clmm
 
 __all__ = [
-    "fit", "glmer", "GLMMResult", "LMMResult", "ConvergenceWarning", "InputError", "plugins", "Family",
+    "fit", "glmer", "GLMMResult", "LMMResult", "clmm", "CLMMResult", "ConvergenceWarning", "InputError", "plugins", "Family",
     "BinomialFamily", "PoissonFamily", "NegativeBinomial2Family", "NegativeBinomial1Family",
     "ZeroInflatedPoissonFamily", "ZeroInflatedNegativeBinomial2Family", "HurdlePoissonFamily",
     "HurdleNegativeBinomial2Family", "GammaFamily", "BetaFamily", "ZeroOneInflatedBetaFamily", "__version__", "abi_version",

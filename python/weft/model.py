@@ -2,6 +2,7 @@
 document -> pandas objects. Every number comes from the compiled kernel (``weft._weft``)."""
 
 import copy
+import functools
 import json
 import numbers
 import warnings
@@ -13,7 +14,7 @@ from . import _weft
 from ._data import extra_column, to_columns
 from .families import Family
 
-__all__ = ["fit", "glmer", "GLMMResult", "LMMResult", "ConvergenceWarning", "InputError", "plugins"]
+__all__ = ["fit", "glmer", "LMMResult", "GLMMResult", "ConvergenceWarning", "InputError", "plugins"]
 
 InputError = _weft.InputError  # a ValueError: a problem with the model or data the user can fix
 
@@ -28,8 +29,27 @@ class ConvergenceWarning(UserWarning):
     """The optimizer stopped before the convergence checks passed (``converged`` is False)."""
 
 
-def _fail(key, what, config_name=CONFIG_NAME):
-    raise InputError(f"{config_name}: {key}: {what}")
+class _ArgumentError(Exception):
+    """A bad argument, raised by the helpers below; the public function that was called turns
+    it into InputError("<function>: <key>: <what>") (see _arguments)."""
+
+
+def _fail(key, what):
+    raise _ArgumentError(f"{key}: {what}")
+
+
+def _arguments(api):
+    """Decorator: argument errors of the function are InputErrors named after `api` ("glmer"),
+    as the model YAML's file name names them for `weft fit`."""
+    def decorate(function):
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except _ArgumentError as e:
+                raise InputError(f"{api}: {e}") from None
+        return checked
+    return decorate
 
 
 def _option_text(key, value):
@@ -132,21 +152,23 @@ def _column_argument(key, value, column_name, columns):
     return column_name
 
 
-def _fit(formula, data, family, groups, random, weights, offset, link, zi, integrator, integrator_options,
-         optimizer, optimizer_options, plugin_path, reml, config_name, result_class):
-    """The arguments of glmer() and fit() -> the kernel's fit -> a result of `result_class`."""
+def _fit(api, formula, data, family_name, family_options, family_lists=None, link=None, groups=None, random=None,
+         weights=None, offset=None, nAGQ=1, hessian=None, optimizer="lbfgsb", optimizer_options=None, zi=None,
+         plugin_path=None, reml=None):
+    """The arguments every model function shares, checked and handed to the kernel; returns the
+    compiled fit, the data's columns and whether the offset was given as an array."""
     formula = _text("formula", formula, "a model formula (e.g. 'y ~ x + (1 | g)')")
     terms = _random_terms(random)
     if terms:
         formula = " + ".join([formula] + terms)
     group_names = _names("groups", groups, "a column name or a list of column names")
-    family_name, family_options, link = _family(family, link)
     if zi is not None:
         zi = _text("zi", zi, "a one-sided formula (e.g. '~ x')")
         if not zi.lstrip().startswith("~"):
             zi = "~ " + zi
     if reml is not None and not isinstance(reml, (bool, np.bool_)):
-        _fail("reml", f"expected True (REML) or False (maximum likelihood), got {reml!r:.60}", config_name)
+        _fail("reml", f"expected True (REML) or False (maximum likelihood), got {reml!r:.60}")
+    integrator, integrator_options = _integrator(nAGQ, hessian)
     optimizer_name, optimizer_opts = _optimizer(optimizer, optimizer_options)
     dirs = _names("plugin_path", plugin_path, "a folder or a list of folders")
 
@@ -154,19 +176,22 @@ def _fit(formula, data, family, groups, random, weights, offset, link, zi, integ
     weights_column = _column_argument("weights", weights, WEIGHTS_COLUMN, columns)
     offset_column = _column_argument("offset", offset, OFFSET_COLUMN, columns)
 
-    fitted = _weft.fit(columns, formula, family_name, family_options=family_options, link=link,
-                       weights=weights_column, offset=offset_column, groups=group_names, zi=zi,
-                       integrator=integrator, integrator_options=integrator_options,
-                       optimizer=optimizer_name, optimizer_options=optimizer_opts,
-                       plugin_path=dirs, config_name=config_name, data_name=DATA_NAME,
-                       reml=None if reml is None else bool(reml))
-    result = result_class(fitted, columns, offset_column == OFFSET_COLUMN)
+    fit = _weft.fit(columns, formula, family_name, family_options=family_options, family_lists=family_lists or {},
+                    link=link, weights=weights_column, offset=offset_column, groups=group_names, zi=zi,
+                    integrator=integrator, integrator_options=integrator_options,
+                    optimizer=optimizer_name, optimizer_options=optimizer_opts,
+                    plugin_path=dirs, config_name=api, data_name=DATA_NAME,
+                    reml=None if reml is None else bool(reml))
+    return fit, columns, offset_column == OFFSET_COLUMN
+
+
+def _warn_if_not_converged(result):
     if not result.converged:
         detail = "; ".join(result.warnings) or "the optimizer did not reach its convergence criteria"
-        warnings.warn(f"the model did not converge: {detail}", ConvergenceWarning, stacklevel=3)
-    return result
+        warnings.warn(f"the model did not converge: {detail}", ConvergenceWarning, stacklevel=4)  # the caller of glmer()/clmm() (past the decorator)
 
 
+@_arguments(CONFIG_NAME)
 def glmer(formula, data, family="binomial", groups=None, random=None, weights=None, offset=None,
           nAGQ=1, optimizer="lbfgsb", link=None, zi=None, hessian=None, optimizer_options=None,
           plugin_path=None, reml=None):
@@ -195,11 +220,17 @@ def glmer(formula, data, family="binomial", groups=None, random=None, weights=No
     :class:`ConvergenceWarning` and has ``converged == False``. The GIL is released while
     fitting.
     """
-    integrator, integrator_options = _integrator(nAGQ, hessian)
-    return _fit(formula, data, family, groups, random, weights, offset, link, zi, integrator, integrator_options,
-                optimizer, optimizer_options, plugin_path, reml, CONFIG_NAME, GLMMResult)
+    family_name, family_options, link = _family(family, link)
+    fit, columns, array_offset = _fit(CONFIG_NAME, formula, data, family_name, family_options, link=link,
+                                      groups=groups, random=random, weights=weights, offset=offset, nAGQ=nAGQ,
+                                      hessian=hessian, optimizer=optimizer, optimizer_options=optimizer_options,
+                                      zi=zi, plugin_path=plugin_path, reml=reml)
+    result = GLMMResult(fit, columns, array_offset)
+    _warn_if_not_converged(result)
+    return result
 
 
+@_arguments("fit")
 def fit(formula, data, groups=None, random=None, reml=True, weights=None, offset=None, family="gaussian",
         link=None, optimizer="lbfgsb", optimizer_options=None, plugin_path=None):
     """Fits a linear mixed model (lme4's ``lmer``; interlace's ``fit``).
@@ -220,8 +251,14 @@ def fit(formula, data, groups=None, random=None, reml=True, weights=None, offset
     ``llf``, ``variance_components``, ...). For the identity link beta and sigma are profiled
     out and ``bse`` is lmer's ``vcov()``, sigma^2 (RX'RX)^-1.
     """
-    return _fit(formula, data, family, groups, random, weights, offset, link, None, "laplace", {},
-                optimizer, optimizer_options, plugin_path, reml, "fit", LMMResult)
+    family_name, family_options, link = _family(family, link)
+    fitted, columns, array_offset = _fit("fit", formula, data, family_name, family_options, link=link,
+                                         groups=groups, random=random, weights=weights, offset=offset,
+                                         optimizer=optimizer, optimizer_options=optimizer_options,
+                                         plugin_path=plugin_path, reml=reml)
+    result = LMMResult(fitted, columns, array_offset)
+    _warn_if_not_converged(result)
+    return result
 
 
 def _series(mapping, name):
@@ -324,6 +361,13 @@ class GLMMResult:
         with ``offset=`` as an array needs ``offset=`` for new data too."""
         if type not in ("response", "link"):
             raise InputError(f"predict: type: expected 'response' or 'link', got {type!r:.60}")
+        columns, values, _ = self._predict_table(newdata, type == "link", include_re, offset)
+        if len(columns) > 1:  # a family with several prediction columns (levels: see clmm)
+            return pd.DataFrame(values, columns=list(columns))
+        return values[:, 0]
+
+    def _predict_table(self, newdata, link_scale, include_re, offset):
+        """(columns, rows x columns array, most probable levels) from the kernel's predict."""
         if newdata is None:
             if offset is not None:
                 raise InputError("predict: offset: give it with newdata only (the fitting data keep their offset)")
@@ -340,7 +384,7 @@ class GLMMResult:
             elif offset is not None:
                 raise InputError("predict: offset: the model was fitted without an offset array; "
                                  "offsets named in the formula or as a column come from newdata")
-        return self._fit.predict(columns, type == "link", not include_re, data_name=name)
+        return self._fit.predict(columns, link_scale, not include_re, data_name=name)
 
     def __str__(self):
         return self.summary()
@@ -369,6 +413,7 @@ class LMMResult(GLMMResult):
         return pd.concat([frame, residual], ignore_index=True).astype({"vcov": "float64", "sdcor": "float64"})
 
 
+@_arguments("plugins")
 def plugins(plugin_path=None):
     """Every plugin file found (as ``weft plugins``): a DataFrame with kind, name, version,
     file and problem (empty when usable)."""

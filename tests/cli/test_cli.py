@@ -51,7 +51,7 @@ CBPP_REF = {
 }
 
 SHIPPED_PLUGINS = {
-    ("family", "binomial"), ("family", "poisson"), ("family", "nb2"), ("family", "zip"),
+    ("family", "binomial"), ("family", "poisson"), ("family", "nb2"), ("family", "zip"), ("family", "ordinal"),
     ("family", "zinb2"), ("family", "hurdle_poisson"), ("family", "hurdle_nb2"), ("family", "gaussian"),
     ("integrator", "laplace"), ("integrator", "agq"),
     ("optimizer", "lbfgsb"), ("optimizer", "bobyqa"),
@@ -762,6 +762,132 @@ def test_predict_newdata_missing_column():
         expect_input_error(weft("predict", result, "--newdata", "missing.csv", cwd=ws.path), ["missing.csv"])
         expect_input_error(weft("predict", result, "--newdata", "data.csv", "--type", "probability",
                                 cwd=ws.path), ["--type", "probability"])
+
+
+# --------------------------------------------------------------------------------------------
+# ordinal responses (issue 14): the wine data of ordinal::clmm
+
+
+WINE_CSV = os.path.join(ROOT, "tests", "reference", "ordinal", "wine_logit", "data.csv")
+WINE_MODEL = ("data: data.csv\n"
+              "formula: rating ~ temp + contact + (1 | judge)\n"
+              "family: ordinal\n")
+# ordinal 2022.11-16 clmm (tests/reference/ordinal/wine_logit; exact Laplace SEs)
+WINE_REF = {"thresholds": {"1|2": -1.62366689843209, "2|3": 1.51336516260223, "3|4": 4.22852665839039,
+                           "4|5": 6.08877252405126},
+            "fixef": {"tempwarm": 3.06299659386444, "contactyes": 1.83488490601231},
+            "se": {"tempwarm": 0.595379177141905, "contactyes": 0.512530954746996},
+            "loglik": -81.565409292127}
+
+
+class WineWorkspace(Workspace):
+    def __init__(self, model=WINE_MODEL):
+        super().__init__(model=model, data=False)
+        shutil.copyfile(WINE_CSV, self.file("data.csv"))
+
+
+@test
+def test_fit_ordinal_wine():
+    with WineWorkspace() as ws:
+        r = weft("fit", "config.yaml", "--format", "json", cwd=ws.path)
+        expect_ok(r)
+        doc = parse_json(r.out, "wine result")
+        check(list(doc["family_parameters"]) == list(WINE_REF["thresholds"]),
+              "thresholds named as ordinal names them: %r" % list(doc["family_parameters"]))
+        for name, value in WINE_REF["thresholds"].items():
+            close(doc["family_parameters"][name], value, 2e-3, "threshold " + name)
+            close(doc["derived_parameters"][name], doc["family_parameters"][name], 1e-12, "implied threshold " + name)
+            check(doc["family_parameters_se"][name] > 0, "threshold %s has a standard error" % name)
+        check(list(doc["fixef"]) == list(WINE_REF["fixef"]), "no intercept in X: %r" % list(doc["fixef"]))
+        for name, value in WINE_REF["fixef"].items():
+            close(doc["fixef"][name], value, 2e-3, "fixef " + name)
+            close(doc["se"][name], WINE_REF["se"][name], 2e-3 * WINE_REF["se"][name], "se " + name)
+        close(doc["loglik"], WINE_REF["loglik"], 1e-4, "loglik")
+        check(doc["response_levels"] == ["1", "2", "3", "4", "5"], "response_levels %r" % doc["response_levels"])
+        check(doc["integrator"]["hessian"] == "observed", "clmm's Laplace uses the observed Hessian")
+        text = weft("fit", "config.yaml", cwd=ws.path)
+        expect_ok(text)
+        for words in ("Cumulative link mixed model", "Response levels: 1 < 2 < 3 < 4 < 5", "Coefficients:",
+                      "Threshold coefficients:"):
+            check(words in text.out, "the summary lacks %r:\n%s" % (words, text.out))
+        row = [line for line in text.out.splitlines() if line.startswith("1|2 ")]
+        check(len(row) == 1, "no threshold row 1|2 in the summary")
+        printed_close(row[0].split()[1], doc["family_parameters"]["1|2"], "printed threshold 1|2")
+        # equidistant thresholds: clmm's parameters, and the thresholds they imply
+        r = weft("fit", "config.yaml", "--format", "json", "--set", "family.thresholds=equidistant", cwd=ws.path)
+        expect_ok(r)
+        doc = parse_json(r.out, "equidistant result")
+        check(list(doc["family_parameters"]) == ["threshold.1", "spacing"], "%r" % list(doc["family_parameters"]))
+        close(doc["family_parameters"]["spacing"], 2.559, 0.01, "spacing")
+        close(doc["derived_parameters"]["2|3"],
+              doc["family_parameters"]["threshold.1"] + doc["family_parameters"]["spacing"], 1e-9, "implied 2|3")
+
+
+def read_table(text, what):
+    rows = list(csv.reader(io.StringIO(text)))
+    check(len(rows) > 1, "%s: no rows: %r" % (what, text[:100]))
+    return rows[0], rows[1:]
+
+
+@test
+def test_predict_ordinal_levels():
+    with WineWorkspace() as ws:
+        check(weft("fit", "config.yaml", "--format", "json", "--output", "result.json", cwd=ws.path).rc == 0,
+              "the wine fit failed")
+        data = csv_rows(ws.file("data.csv"))
+        nd = data[:4] + [dict(data[0], judge="new_judge")]
+        write_csv(ws.file("newdata.csv"), nd, ["temp", "contact", "judge"])  # no response needed
+        r = weft("predict", "result.json", "--newdata", "newdata.csv", cwd=ws.path)
+        expect_ok(r)
+        header, rows = read_table(r.out, "probabilities")
+        check(header == ["1", "2", "3", "4", "5"], "one column per level: %r" % header)
+        probabilities = [[float(v) for v in row] for row in rows]
+        for row in probabilities:
+            close(sum(row), 1.0, 1e-12, "probabilities over the levels")
+        classes = read_table(weft("predict", "result.json", "--newdata", "newdata.csv", "--type", "class",
+                                  cwd=ws.path).out, "classes")
+        check(classes[0] == ["class"], "class header %r" % classes[0])
+        for row, (cls,) in zip(probabilities, classes[1]):
+            check(cls == header[row.index(max(row))], "class %s is not the most probable level of %r" % (cls, row))
+        population = read_table(weft("predict", "result.json", "--newdata", "newdata.csv", "--population",
+                                     cwd=ws.path).out, "population")[1]
+        check([float(v) for v in population[0]] == probabilities[4], "an unseen judge gets u = 0")
+        link = read_prediction(weft("predict", "result.json", "--newdata", "newdata.csv", "--type", "link",
+                                    "--population", cwd=ws.path).out, "link")
+        with open(ws.file("result.json"), encoding="utf-8") as fh:
+            fe = json.load(fh)["fixef"]
+        for row, eta in zip(nd, link):
+            want = fe["tempwarm"] * (row["temp"] == "warm") + fe["contactyes"] * (row["contact"] == "yes")
+            close(eta, want, 1e-12, "eta = x'beta without thresholds")
+    with Workspace() as ws:  # a response without levels has no classes
+        result = fitted_cbpp(ws)
+        expect_input_error(weft("predict", result, "--newdata", "data.csv", "--type", "class", cwd=ws.path),
+                           ["--type class", "no levels"])
+
+
+@test
+def test_bad_ordinal_input():
+    wine = WINE_MODEL.replace("family: ordinal\n", "")
+    strings = "data: data.csv\nformula: temp ~ rating + (1 | judge)\n"
+    cases = [
+        (wine + "family: {name: ordinal, thresholds: flexibel}\n", ["config.yaml", "family.thresholds", "flexible"]),
+        (wine + "family: {name: ordinal, threshold: flexible}\n", ["family.threshold", "did you mean 'thresholds'"]),
+        (wine + "family: {name: ordinal, levels: [1, 2, 3]}\n", ["data.csv", "row", "'4'", "family.levels"]),
+        (wine + "family: {name: ordinal, levels: [1, 2, 2, 3, 4, 5]}\n", ["family.levels", "'2' appears twice"]),
+        (wine + "family: {name: ordinal, levels: [1, [2]]}\n", ["family.levels", "single values"]),
+        (wine + "family: {name: ordinal, '2|3': 0.5}\n", ["family.2|3", "cannot be fixed"]),
+        (wine + "family: {name: binomial, levels: [1, 2]}\n", ["family.levels", "binomial"]),
+        (wine + "family: {name: nb2, theta: [1, 2]}\n", ["family.theta", "single value"]),
+        (wine + "family: ordinal\nlink: log\n", ["link", "logit, probit, cloglog, loglog, cauchit"]),
+        (wine + "family: ordinal\nstart: {family: {'1|2': 9}}\n", ["start.family", "'2|3'", "above '1|2'"]),
+        (WINE_MODEL.replace("rating ~", "rating ~ 0 +"), ["formula", "intercept", "0 +"]),
+        (strings + "family: ordinal\n", ["data.csv", "response temp", "no order", "levels: [cold, warm]"]),
+        (strings + "family: {name: ordinal, levels: [cold, warm], thresholds: symmetric}\n",
+         ["family", "symmetric thresholds need a response with at least 3 levels"]),
+    ]
+    for model, words in cases:
+        with WineWorkspace(model=model) as ws:
+            expect_input_error(weft("fit", "config.yaml", cwd=ws.path), words)
 
 
 # --------------------------------------------------------------------------------------------

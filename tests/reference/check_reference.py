@@ -19,6 +19,8 @@ Tolerances (the same as the parity suite, shared/parity/README.md):
                         sd <= 1e-3 only needs got <= 1e-3
   random corr           |got - ref| <= 0.02 (only for unsplit terms with a matrix)
   family_parameters     |got - ref| <= 2 % of |ref| (extra parameters in the result are fine)
+  implied thresholds    ordinal cases: the reference's info.thresholds (clmm's Theta) against
+                        the result's derived_parameters, at the family_parameters tolerance
   loglik                ref - 2e-3 <= got <= ref + 0.5
   aic, bic              |got - ref| <= 0.02 + 2 * |loglik_got - loglik_ref|
   converged must be true, nobs equal, family/link/criterion equal (case-insensitive), no unexpected
@@ -262,6 +264,10 @@ def compare(ref, got):
 
     if "family_parameters" in ref:
         check_family_parameters(ref, got, out)
+    implied = (ref.get("info") or {}).get("thresholds")
+    if isinstance(implied, dict) and implied:
+        check_family_parameters({"family_parameters": implied},
+                                {"family_parameters": got.get("derived_parameters", {})}, out)
 
     if "random" in ref:
         check_random(ref, got, singular, out)

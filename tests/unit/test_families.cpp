@@ -84,8 +84,10 @@ TEST_CASE("family derivatives in eta agree with finite differences for every lin
   const std::vector<double> etas = {-2.0, -0.3, 0.4, 1.7};
   for (const auto& name : registry.names("family")) {
     auto family = registry.create_family(name, "test");
+    if (family->support() == Support::OrderedCategories) family->set_response({{"a", "b", "c", "d"}, {1, 2, 3, 4}});
     std::vector<double> params;
-    for (const auto& p : family->parameters()) params.push_back(p.scale == ParameterScale::Log ? 1.7 : 0.3);
+    for (const auto& p : family->parameters())
+      params.push_back(p.scale == ParameterScale::Log ? 1.7 : p.scale == ParameterScale::Increasing ? params.back() + 0.8 : 0.3);
     using Responses = std::vector<std::pair<double, double>>;
     Responses responses;
     switch (family->support()) {
@@ -95,6 +97,7 @@ TEST_CASE("family derivatives in eta agree with finite differences for every lin
       case Support::UnitInterval: responses = {{0.05, 1}, {0.5, 1}, {0.9, 2}}; break;
       case Support::ClosedUnitInterval: responses = {{0, 1}, {1, 1}, {0.05, 1}, {0.9, 2}}; break;
       case Support::Real: responses = {{-1, 1}, {0.5, 1}, {3, 2}}; break;
+      case Support::OrderedCategories: responses = {{0, 1}, {1, 1}, {2, 1}, {3, 2}}; break;  // level indices
     }
     const bool unit_mean = family->support() == Support::UnitInterval || family->support() == Support::ClosedUnitInterval;
     for (const auto& link_name : family->links()) {

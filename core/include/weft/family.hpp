@@ -5,6 +5,7 @@
 // density and wrap it in AutoDiffFamily (autodiff_family.hpp), which derives the rest with
 // Ceres Jets. The interface is vectorised (one virtual call per evaluation of all rows).
 #include <weft/link.hpp>
+#include <weft/options.hpp>
 
 #include <optional>
 #include <span>
@@ -13,8 +14,11 @@
 
 namespace weft {
 
-// How a family parameter is optimised: on the log scale (> 0), logit scale (in (0, 1)) or as is.
-enum class ParameterScale { Log, Logit, Identity };
+// How a family parameter is optimised: on the log scale (> 0), logit scale (in (0, 1)), as is,
+// or Increasing: greater than the parameter listed just before it, optimised as the log of the
+// difference (ordered thresholds: theta_1 Identity, theta_2, theta_3, ... Increasing). An
+// Increasing parameter cannot be the first one, and cannot be fixed in YAML.
+enum class ParameterScale { Log, Logit, Identity, Increasing };
 
 struct FamilyParameterInfo {
   std::string name;     // "theta", "phi", "shape", ... (the YAML key and the JSON name)
@@ -28,7 +32,19 @@ struct FamilyParameterInfo {
 
 // Where the response lives; tells the kernel which response forms make sense
 // (cbind and proportions only for Binomial) and lets check-family test normalisation.
-enum class Support { Binomial, Counts, PositiveReal, UnitInterval, ClosedUnitInterval, Real };
+// OrderedCategories: a response with ordered levels (ratings, Likert scales); y is the 0-based
+// index of the row's level in ResponseLevels, which the kernel gives the family (set_response)
+// before it asks for parameters().
+enum class Support { Binomial, Counts, PositiveReal, UnitInterval, ClosedUnitInterval, Real, OrderedCategories };
+
+// What the kernel knows about the response before the fit, for families whose parameters
+// depend on it. For OrderedCategories: the levels in their order (a numeric response in
+// numeric order, a text one in the order the user gave), levels that never occur left out,
+// and the total prior weight of the rows at each level (all > 0). Empty for other supports.
+struct ResponseLevels {
+  std::vector<std::string> names;
+  std::vector<double> weights;
+};
 
 // The data a family sees: the response and the prior weights. For Binomial support, y is the
 // proportion of successes and weights are the number of trials (times any prior weight), as
@@ -68,6 +84,15 @@ class Family {
   virtual ~Family() = default;
 
   virtual std::string name() const = 0;
+  // Keys of the family map that configure the family instead of fixing a parameter (ordinal's
+  // `thresholds: equidistant`), and their reading; configure throws InputError naming the key.
+  // Called before set_response(), once per model.
+  virtual std::vector<std::string> option_names() const { return {}; }
+  virtual void configure(const Options& options) { (void)options; }
+  // The response, before parameters() is asked: parameters may depend on it (K - 1 ordinal
+  // thresholds named after the levels). Throws InputError when the family cannot model it
+  // (equidistant thresholds with two levels). Called for every family; most ignore it.
+  virtual void set_response(const ResponseLevels& response) { (void)response; }
   // Estimable parameters besides the linear predictor(s), e.g. nb2's theta.
   virtual std::vector<FamilyParameterInfo> parameters() const = 0;
   virtual Support support() const = 0;
@@ -83,6 +108,10 @@ class Family {
   // model is then a linear mixed model: integrators may use the exact profiled likelihood
   // (lme4's lmer), and REML is the default criterion.
   virtual std::optional<std::size_t> normal_sd_parameter() const { return std::nullopt; }
+  // True when the family's parameters take the intercept's place (ordinal thresholds): the
+  // kernel codes factors with the intercept, as R's model.matrix does, then leaves the
+  // intercept column out of X; a formula without an intercept is refused.
+  virtual bool absorbs_intercept() const { return false; }
 
   // The first row the family cannot model, or nullopt.
   virtual std::optional<ResponseProblem> check_response(const Observations& obs) const = 0;
@@ -94,6 +123,21 @@ class Family {
   // E[y] for predictions on the response scale, given mu = g^-1(eta) and the zero
   // probability (0 for families without a zero model).
   virtual double mean(double mu, double zero_probability, std::span<const double> params) const = 0;
+
+  // Predictions with several columns per row (OrderedCategories: the probability of each
+  // level, named after it); empty for families whose prediction is mean(). `out` has one
+  // element per column.
+  virtual std::vector<std::string> prediction_columns() const { return {}; }
+  virtual void predict_columns(double eta, double zero_probability, const Link& link, std::span<const double> params,
+                               std::span<double> out) const {
+    (void)eta, (void)zero_probability, (void)link, (void)params, (void)out;
+  }
+
+  // Quantities derived from the parameters, reported beside them with delta-method standard
+  // errors (ordinal: the thresholds "1|2", "2|3", ... that equidistant or symmetric
+  // parameters imply). `out` has one element per name.
+  virtual std::vector<std::string> derived_names() const { return {}; }
+  virtual void derive(std::span<const double> params, std::span<double> out) const { (void)params, (void)out; }
 };
 
 }  // namespace weft

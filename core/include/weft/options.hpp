@@ -1,7 +1,8 @@
 #pragma once
 // Options handed to a plugin from its YAML map, e.g. `integrator: {name: agq, points: 25}`.
 //
-// Values arrive as the YAML scalars' text; the typed getters parse them strictly and throw
+// Values arrive as the YAML scalars' text (a list, `levels: [low, mid, high]`, as its items'
+// texts); the typed getters parse them strictly and throw
 // InputError naming the key ("config.yaml: integrator.points: expected an integer >= 1,
 // got '2.5'"). A plugin lists the keys it accepts (option_names()) so the kernel can reject
 // unknown ones with a suggestion.
@@ -20,15 +21,26 @@ class Options {
  public:
   Options() = default;
   // context: where these options came from, e.g. "config.yaml"; section: "integrator".
-  Options(std::string context, std::string section, std::map<std::string, std::string> values)
-      : context_(std::move(context)), section_(std::move(section)), values_(std::move(values)) {}
+  Options(std::string context, std::string section, std::map<std::string, std::string> values,
+          std::map<std::string, std::vector<std::string>> lists = {})
+      : context_(std::move(context)), section_(std::move(section)), values_(std::move(values)),
+        lists_(std::move(lists)) {}
 
   const std::map<std::string, std::string>& values() const { return values_; }
-  bool has(const std::string& key) const { return values_.count(key) != 0; }
+  const std::map<std::string, std::vector<std::string>>& lists() const { return lists_; }
+  bool has(const std::string& key) const { return values_.count(key) != 0 || lists_.count(key) != 0; }
+  // A single value's text; a list where one value is expected is an error naming the key.
   std::optional<std::string> text(const std::string& key) const {
+    if (lists_.count(key)) fail(key, "expected a single value (a number or a word), got a list");
     auto it = values_.find(key);
     if (it == values_.end()) return std::nullopt;
     return it->second;
+  }
+  // A list's items (a single value is a list of one); nullopt when absent.
+  std::optional<std::vector<std::string>> list(const std::string& key) const {
+    if (auto it = lists_.find(key); it != lists_.end()) return it->second;
+    if (auto it = values_.find(key); it != values_.end()) return std::vector<std::string>{it->second};
+    return std::nullopt;
   }
 
   // "config.yaml: integrator.points: <what>"
@@ -83,6 +95,7 @@ class Options {
  private:
   std::string context_, section_;
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> lists_;
 };
 
 }  // namespace weft

@@ -403,7 +403,7 @@ ComponentSpec SpecReader::component(const ComponentKind& kind, const ComponentSp
   if (!node) return *fallback;
   const std::string expected =
       std::string(kind.name_expected) + " or a map with 'name' such as " + kind.map_example;
-  if (!node->IsMap()) return {text_value(key, *node, expected), {}};
+  if (!node->IsMap()) return {text_value(key, *node, expected), {}, {}};
 
   ComponentSpec spec;
   bool named = false;
@@ -413,9 +413,18 @@ ComponentSpec SpecReader::component(const ComponentKind& kind, const ComponentSp
     if (option == "name") {
       spec.name = text_value(path, value, kind.name_expected);
       named = true;
+    } else if (value.IsSequence()) {
+      std::vector<std::string> items;
+      for (const YAML::Node& item : value) {
+        if (!item.IsScalar())
+          fail(path, item, "expected a list of single values (numbers or words), got an item that is " + describe(item));
+        items.push_back(item.Scalar());
+      }
+      if (items.empty()) fail(path, value, "expected a list of one or more values, got an empty list");
+      spec.lists.emplace(option, std::move(items));
     } else if (!value.IsScalar()) {
       fail(path, value.IsNull() ? option_key : value,
-           "expected a single value (a number or a word), got " + describe(value));
+           "expected a single value (a number or a word) or a list of them, got " + describe(value));
     } else {
       spec.options.emplace(option, value.Scalar());
     }

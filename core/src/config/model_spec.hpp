@@ -8,10 +8,20 @@
 
 namespace weft::config {
 
-// A plugin selection: `optimizer: bobyqa` or `optimizer: {name: bobyqa, max_evaluations: 100}`.
+// A plugin selection: `optimizer: bobyqa` or `optimizer: {name: bobyqa, max_evaluations: 100}`;
+// a key may hold a list of single values (`family: {name: ordinal, levels: [low, mid, high]}`).
 struct ComponentSpec {
   std::string name;
-  std::map<std::string, std::string> options;  // the other keys of its map, as scalar text
+  std::map<std::string, std::string> options;               // the other keys of its map, as scalar text
+  std::map<std::string, std::vector<std::string>> lists;    // keys whose value is a list, items as text
+
+  // Every option key, single values and lists.
+  std::vector<std::string> keys() const {
+    std::vector<std::string> out;
+    for (const auto& entry : options) out.push_back(entry.first);
+    for (const auto& entry : lists) out.push_back(entry.first);
+    return out;
+  }
 };
 
 // `start:` values (lme4's and glmmTMB's `start =`), each optional: theta in lme4's order,
@@ -29,15 +39,16 @@ struct ModelSpec {
   std::string data_name;              // the data file as written (YAML value or --data), for messages
   std::string formula;
   std::optional<std::string> zi_formula;  // `zi:` (one-sided formula)
-  ComponentSpec family;                   // options: fixed family parameters (theta: 2.0)
+  ComponentSpec family;                   // options: fixed family parameters (theta: 2.0), family
+                                          // options (thresholds: equidistant), response levels
   std::optional<std::string> link;
   std::optional<std::string> weights;     // column name
   std::optional<std::string> offset;      // column name
   std::vector<std::string> groups;        // `groups:` shorthand, (1 | name) each
   // `reml: true|false`; unset: the family decides (REML for a linear mixed model, as lmer).
   std::optional<bool> reml;
-  ComponentSpec integrator{"laplace", {}};
-  ComponentSpec optimizer{"lbfgsb", {}};
+  ComponentSpec integrator{"laplace", {}, {}};
+  ComponentSpec optimizer{"lbfgsb", {}, {}};
   std::vector<std::filesystem::path> plugin_path;  // resolved against config_dir
   StartSpec start;
 };

@@ -15,6 +15,8 @@
 #include "formula/deparse.hpp"
 #include "formula/model_formula.hpp"
 
+#include <weft/errors.hpp>
+
 #include <optional>
 
 namespace weft::design {
@@ -49,7 +51,13 @@ BuiltModel build_model(const ModelRequest& request, const data::DataFrame& data)
   if (request.zero_model)
     zi = formula::analyse_one_sided_formula({request.config_name + ": zi", request.zi_formula.value_or("~ 1")},
                                             "random effects in zi are not supported");
-  check_response_form(*main.response, main.source, request.binomial_response);
+  const ResponseKind response_kind = request.level_response      ? ResponseKind::Levels
+                                     : request.binomial_response ? ResponseKind::Binomial
+                                                                 : ResponseKind::Values;
+  check_response_form(*main.response, main.source, response_kind);
+  if (request.absorb_intercept && !main.fixed.intercept)
+    throw InputError(request.config_name + ": formula: the family's parameters take the intercept's place, so the "
+                                           "formula needs one: remove '0 +' or '- 1' (" + request.formula + ")");
 
   VariableTable table;
   const std::vector<int> fixed_variables = table.add_terms(main.fixed, main.source, "covariate in the formula");
@@ -72,7 +80,10 @@ BuiltModel build_model(const ModelRequest& request, const data::DataFrame& data)
   built.response = formula::deparse(*main.response);
   built.warnings = main.warnings;
   ModelMatrices& m = built.matrices;
-  Response response = evaluate_response(*main.response, main.source, data, request.weights);
+  Response response = request.level_response
+                          ? evaluate_level_response(*main.response, main.source, data, request.weights, request.level_order)
+                          : evaluate_response(*main.response, main.source, data, request.weights);
+  built.response_levels = std::move(response.levels);
   m.y = std::move(response.y);
   m.weights = std::move(response.weights);
   m.offset = request.offset ? offset_column_values(data, *request.offset) : Vector::Zero(n);
@@ -93,6 +104,12 @@ BuiltModel build_model(const ModelRequest& request, const data::DataFrame& data)
   spec.fixed = code_terms(main.fixed, fixed_variables, variables, data.source);
   m.X = checked_for_rank(build_model_matrix(spec.fixed, variables, values, n), spec.fixed, "fixed-effect",
                          built.warnings);
+  if (request.absorb_intercept && !spec.fixed.kept.empty() && spec.fixed.kept.front() == 0) {
+    // The family's parameters take the intercept's place (R's clm codes factors with the
+    // intercept, then drops its column).
+    spec.fixed.kept.erase(spec.fixed.kept.begin());
+    m.X = Matrix(m.X.rightCols(m.X.cols() - 1));
+  }
   m.fixef_names = spec.fixed.kept_columns();
   if (zi) {
     spec.zi = code_terms(zi->fixed, zi_variables, variables, data.source);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/data_frame.hpp"
+#include "design/response.hpp"
 
 #include <optional>
 #include <string>
@@ -20,6 +21,10 @@ struct ModelRequest {
   std::optional<std::string> weights;      // prior-weights column
   std::optional<std::string> offset;       // offset column (added to any offset() terms)
   bool binomial_response = false;          // cbind(s, f) and s / n are allowed (binomial family)
+  bool level_response = false;             // a response with levels (Support::OrderedCategories):
+  LevelOrder level_order;                  //   y = the level's index, levels in this order
+  bool absorb_intercept = false;           // X without its intercept column (the family's
+                                           // parameters take its place); the formula needs one
   bool zero_model = false;                 // build X_zi from zi_formula
   std::string config_name = "config.yaml"; // named in formula errors: "config.yaml: formula: ..."
 };
@@ -30,6 +35,7 @@ struct BuiltModel {
   // contrasts, terms, offsets, random-term structure); stored as the result's "model" block.
   nlohmann::json description;
   std::string response;               // the response as written, e.g. "cbind(incidence, size - incidence)"
+  ResponseLevels response_levels;     // a response with levels: the levels that occur, in order
   std::vector<std::string> warnings;  // e.g. rank-deficient columns dropped, as lme4 says
 };
 

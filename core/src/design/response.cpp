@@ -1,10 +1,14 @@
 #include "design/response.hpp"
 
 #include "design/column_cells.hpp"
+#include "design/factor_evaluation.hpp"
 #include "design/numeric_evaluation.hpp"
 #include "formula/deparse.hpp"
 #include "formula/r_number.hpp"
 
+#include "util/text.hpp"
+
+#include <algorithm>
 #include <cmath>
 #include <weft/errors.hpp>
 
@@ -42,9 +46,10 @@ Vector prior_weights(const data::DataFrame& data, const std::optional<std::strin
 
 }  // namespace
 
-void check_response_form(const Node& lhs, const formula::FormulaSource& source, bool binomial) {
+void check_response_form(const Node& lhs, const formula::FormulaSource& source, ResponseKind kind) {
   const ResponseForm form = form_of(lhs);
   const Node& n = formula::strip_parens(lhs);
+  const bool binomial = kind == ResponseKind::Binomial;
   if (form == ResponseForm::Cbind) {
     if (!binomial)
       formula::fail_at(source, "a cbind(successes, failures) response is only for the binomial family", n.begin);
@@ -56,6 +61,8 @@ void check_response_form(const Node& lhs, const formula::FormulaSource& source, 
                        n.operator_offset);
     check_numeric_expression(n.lhs(), source);
     check_numeric_expression(n.rhs(), source);
+  } else if (kind == ResponseKind::Levels) {
+    check_factor_expression(lhs, source);
   } else {
     check_numeric_expression(lhs, source);
   }
@@ -116,6 +123,64 @@ Response evaluate_response(const Node& lhs, const formula::FormulaSource& source
       if (weights_column) out.weights = prior_weights(data, weights_column);
       return out;
     }
+  }
+  return out;
+}
+
+Response evaluate_level_response(const Node& lhs, const formula::FormulaSource& source, const data::DataFrame& data,
+                                 const std::optional<std::string>& weights_column, const LevelOrder& order) {
+  const std::string label = formula::deparse(lhs);
+  VariableSpec spec;
+  spec.label = label;
+  spec.expression = label;
+  spec.role = kRole;
+  const std::vector<int> codes = learn_factor(lhs, source, data, spec);  // R's factor(): sorted levels
+  const std::size_t learned = spec.levels.size();
+  // rank[l]: the position of learned level l in the order.
+  std::vector<std::size_t> rank(learned);
+  if (order.given) {
+    const std::vector<std::string>& given = *order.given;
+    for (std::size_t i = 0; i < given.size(); ++i)
+      if (std::find(given.begin(), given.begin() + std::ptrdiff_t(i), given[i]) != given.begin() + std::ptrdiff_t(i))
+        throw InputError(order.levels_key + ": '" + printable(given[i], 60) + "' appears twice; list each level once");
+    for (std::size_t l = 0; l < learned; ++l) {
+      const auto it = std::find(given.begin(), given.end(), spec.levels[l]);
+      if (it == given.end()) {
+        const std::size_t row = std::size_t(std::find(codes.begin(), codes.end(), int(l)) - codes.begin());
+        throw InputError(data.where(row) + ": response " + label + ": '" + printable(spec.levels[l], 60) +
+                         "' is not one of the levels in " + order.levels_key + " (" + printable(join(given), 200) + ")");
+      }
+      rank[l] = std::size_t(it - given.begin());
+    }
+  } else if (spec.level_source == LevelSource::Text) {
+    throw InputError(data.source + ": response " + label + ": text values (" + printable(join(spec.levels), 120) +
+                     ") have no order; give it in the family map, e.g. family: {name: " + order.family_name +
+                     ", levels: [" + printable(join(spec.levels), 120) +
+                     "]} (in Python: an ordered pandas Categorical, or clmm(levels=[...]))");
+  } else {
+    for (std::size_t l = 0; l < learned; ++l) rank[l] = l;  // numbers: numeric order
+  }
+  // Every learned level occurs; the order decides their indices (unused given levels drop out).
+  std::vector<std::size_t> by_rank(learned);
+  for (std::size_t l = 0; l < learned; ++l) by_rank[l] = l;
+  std::sort(by_rank.begin(), by_rank.end(), [&](std::size_t a, std::size_t b) { return rank[a] < rank[b]; });
+  std::vector<int> index_of(learned);
+  Response out;
+  for (std::size_t i = 0; i < learned; ++i) {
+    index_of[by_rank[i]] = int(i);
+    out.levels.names.push_back(spec.levels[by_rank[i]]);
+  }
+  if (learned < 2)
+    throw InputError(data.source + ": response " + label + " has a single level ('" +
+                     printable(learned ? spec.levels[0] : "", 60) + "'); a response with levels needs at least two");
+  const Index n = Index(data.rows());
+  out.weights = prior_weights(data, weights_column);
+  out.y.resize(n);
+  out.levels.weights.assign(learned, 0.0);
+  for (Index r = 0; r < n; ++r) {
+    const int k = index_of[std::size_t(codes[std::size_t(r)])];
+    out.y(r) = double(k);
+    out.levels.weights[std::size_t(k)] += out.weights(r);
   }
   return out;
 }

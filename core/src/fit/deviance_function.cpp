@@ -56,17 +56,9 @@ bool DevianceFunction::analytic_gradient(const Vector& x, double& value, Vector&
   full.segment(layout_.theta_begin(), layout_.n_theta()) = g.theta;
   full.segment(layout_.beta_begin(), layout_.p()) =
       beta_profiled_ || g.beta.size() != layout_.p() ? Vector::Zero(layout_.p()) : g.beta;
-  for (Index e = 0; e < layout_.n_family_estimated(); ++e) {
-    const std::size_t k = layout_.estimated_family_parameter(e);
-    const double v = at.family[k];
-    double dv_dx = 1.0;  // chain rule to the optimisation scale
-    switch (layout_.family_parameters()[k].scale) {
-      case ParameterScale::Log: dv_dx = v; break;
-      case ParameterScale::Logit: dv_dx = v * (1.0 - v); break;
-      case ParameterScale::Identity: break;
-    }
-    full(layout_.family_begin() + e) = g.family[k] * dv_dx;
-  }
+  if (layout_.n_family_estimated() > 0)  // chain rule to the optimisation scale
+    full.segment(layout_.family_begin(), layout_.n_family_estimated()) =
+        layout_.family_jacobian(at).transpose() * Eigen::Map<const Vector>(g.family.data(), Index(g.family.size()));
   full.segment(layout_.zi_begin(), layout_.p_zi()) = g.beta_zi;
   gradient = from_layout(full);
   return std::isfinite(value) && gradient.allFinite();

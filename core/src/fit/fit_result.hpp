@@ -12,6 +12,7 @@
 namespace weft::fit {
 
 using NamedValues = std::vector<std::pair<std::string, double>>;
+using NamedText = std::vector<std::pair<std::string, std::string>>;
 
 // One random-effects term's covariance summary (lme4's VarCorr for that term).
 struct RandomEffectSummary {
@@ -35,6 +36,11 @@ struct FitResult {
   std::string family, link;
   NamedValues family_parameters;     // every family parameter (fixed or estimated)
   NamedValues family_parameters_se;  // the estimated ones
+  NamedValues derived, derived_se;   // Family::derived_names() (ordinal: the thresholds) and SEs
+  std::vector<std::string> response_levels;  // a response with levels: the levels, in order
+  NamedText family_options;          // the family map's options as given (thresholds: flexible)
+  bool parameters_are_intercepts = false;  // the family's parameters take the intercept's place
+                                           // (Family::absorbs_intercept: ordinal thresholds)
   std::string integrator, hessian;
   int points = 1;
   std::string optimizer;

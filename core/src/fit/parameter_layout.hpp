@@ -4,6 +4,9 @@
 // for theta, phi, shape, ...), as glmmTMB does; fixed ones are held out of x, and so are the
 // blocks the likelihood determines itself (ProfiledBlocks: lmer's beta and sigma), whose
 // values in unpack()'s result are only starts.
+// for theta, phi, shape, ...), as glmmTMB does; ordered ones (ParameterScale::Increasing) as
+// the log of their increment over the parameter before them, so any x gives ordered values;
+// fixed ones are held out of x.
 #include <weft/family.hpp>
 #include <weft/integrator/integrator.hpp>
 
@@ -17,6 +20,7 @@ class ParameterLayout {
   // Family parameters stay within +-15 on their optimisation scale (theta in [3e-7, 3e6] on
   // the log scale): where the likelihood keeps rising to a limit (NB2 without
   // overdispersion: theta -> infinity) the optimiser stops at the bound and says so.
+  // Identity-scale parameters (thresholds) are unbounded, as fixed effects are.
   static constexpr double kFamilyParameterBound = 15.0;
 
   // `fixed[k]` holds the value of family parameter k when it is fixed in the YAML.
@@ -43,6 +47,12 @@ class ParameterLayout {
   Index n_profiled() const;
   // The values unpack() gives the profiled blocks: a start for the likelihood's first solve.
   void set_profiled_start(const ModelParameters& at) { profiled_start_ = at; }
+  // True when the k-th estimated family parameter is held within +-kFamilyParameterBound.
+  bool family_parameter_bounded(Index k) const;
+  // d (every family parameter, natural scale) / d (the estimated ones' optimisation
+  // coordinates) at `at`: diagonal but for ordered parameters, which move with every
+  // increment before them.
+  Matrix family_jacobian(const ModelParameters& at) const;
 
   ModelParameters unpack(const Vector& x) const;
   Vector pack(const ModelParameters& parameters) const;
@@ -65,8 +75,9 @@ class ParameterLayout {
 // diagonals and the result is mapped back here by flipping the sign of such columns.
 Vector canonical_theta(const std::vector<RandomEffectTerm>& terms, Vector theta);
 
-// Natural scale <-> optimisation scale of one family parameter.
-double to_optimizer_scale(ParameterScale scale, double value);
-double from_optimizer_scale(ParameterScale scale, double x);
+// Natural scale <-> optimisation scale of one family parameter; `previous` is the natural
+// value of the parameter before it (used by ParameterScale::Increasing only).
+double to_optimizer_scale(ParameterScale scale, double value, double previous = 0.0);
+double from_optimizer_scale(ParameterScale scale, double x, double previous = 0.0);
 
 }  // namespace weft::fit

@@ -114,6 +114,8 @@ Optimum confirm_from_other_starts(const EstimationProblem& problem, DevianceFunc
 struct StandardErrors {
   Vector beta, beta_zi;  // NaN where unavailable
   Vector family;         // per estimated family parameter, natural scale (delta method)
+  Matrix family_covariance;  // every family parameter, natural scale (0 for fixed ones; NaN
+                             // where the block's Hessian is not positive definite)
   bool missing = false;  // some block's Hessian was not positive definite
 };
 

@@ -1,4 +1,5 @@
 #include "fit/prepared_model.hpp"
+#include "registry/guarded_plugins.hpp"
 #include "util/text.hpp"
 
 #include <weft/errors.hpp>
@@ -17,25 +18,59 @@ template <class Plugin>
 void configure(Plugin& plugin, const config::ComponentSpec& spec, const std::string& config_name,
                const std::string& section) {
   const auto allowed = plugin.option_names();
-  for (const auto& [key, value] : spec.options)
+  for (const auto& key : spec.keys())
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
       throw InputError(config_name + ": " + section + "." + key + ": " + section + " '" + spec.name +
                        "' has no option '" + key + "'" + did_you_mean(key, allowed) +
                        (allowed.empty() ? "; it takes none" : "; it takes: " + join(allowed)));
-  plugin.configure(Options(config_name, section, spec.options));
+  plugin.configure(Options(config_name, section, spec.options, spec.lists));
 }
 
-// Family parameters given in the family map are fixed; each must be a valid value.
+// The key of the family map that orders a response with levels (read by the kernel).
+constexpr const char* kLevelsKey = "levels";
+
+// The family map's keys, by who reads them: the family's options (configure), the kernel's
+// `levels` (families whose response has levels), and the rest: fixed family parameters.
+struct FamilyMap {
+  config::ComponentSpec options;      // keys in Family::option_names()
+  std::optional<std::vector<std::string>> levels;
+  config::ComponentSpec parameters;   // everything else
+};
+
+FamilyMap split_family_map(const Family& family, const config::ComponentSpec& spec) {
+  FamilyMap map{{spec.name, {}, {}}, std::nullopt, {spec.name, {}, {}}};
+  const auto option_names = family.option_names();
+  const bool has_levels = family.support() == Support::OrderedCategories;
+  auto is_option = [&](const std::string& key) {
+    return std::find(option_names.begin(), option_names.end(), key) != option_names.end();
+  };
+  for (const auto& [key, value] : spec.options) {
+    if (has_levels && key == kLevelsKey) map.levels = std::vector<std::string>{value};
+    else (is_option(key) ? map.options : map.parameters).options.emplace(key, value);
+  }
+  for (const auto& [key, items] : spec.lists) {
+    if (has_levels && key == kLevelsKey) map.levels = items;
+    else (is_option(key) ? map.options : map.parameters).lists.emplace(key, items);
+  }
+  return map;
+}
+
+// Family parameters given in the family map are fixed; each must be a valid value. Any other
+// key is unknown (the message lists the parameters and options the family takes).
 std::vector<std::optional<double>> fixed_family_parameters(const Family& family, const config::ComponentSpec& spec,
                                                            const std::string& config_name) {
   const auto parameters = family.parameters();
-  std::vector<std::string> names;
+  std::vector<std::string> names, known;
   for (const auto& p : parameters) names.push_back(p.name);
-  for (const auto& [key, value] : spec.options)
+  for (const auto& o : family.option_names()) known.push_back(o);
+  if (family.support() == Support::OrderedCategories) known.push_back(kLevelsKey);
+  known.insert(known.end(), names.begin(), names.end());
+  for (const auto& key : spec.keys())
     if (std::find(names.begin(), names.end(), key) == names.end())
-      throw InputError(config_name + ": family." + key + ": family '" + spec.name + "' has no parameter '" + key + "'" +
-                       did_you_mean(key, names) + (names.empty() ? "; it has none" : "; it has: " + join(names)));
-  const Options options(config_name, "family", spec.options);
+      throw InputError(config_name + ": family." + key + ": family '" + spec.name + "' has no parameter " +
+                       (family.option_names().empty() ? "" : "or option ") + "'" + key + "'" + did_you_mean(key, known) +
+                       (known.empty() ? "; it has none" : "; it takes: " + join(known)));
+  const Options options(config_name, "family", spec.options, spec.lists);
   std::vector<std::optional<double>> fixed(parameters.size());
   for (std::size_t k = 0; k < parameters.size(); ++k) {
     if (!options.has(parameters[k].name)) continue;
@@ -51,6 +86,9 @@ std::vector<std::optional<double>> fixed_family_parameters(const Family& family,
       case ParameterScale::Identity:
         fixed[k] = options.number(parameters[k].name, 0.0);
         break;
+      case ParameterScale::Increasing:
+        options.fail(parameters[k].name, "'" + parameters[k].name + "' is ordered after '" + parameters[k - 1].name +
+                                             "' and is estimated with it; it cannot be fixed");
     }
   }
   return fixed;
@@ -85,7 +123,9 @@ PreparedModel prepare_model(const config::ModelSpec& spec, const data::DataFrame
   for (const auto& d : spec.plugin_path) m.plugin_path.push_back(d.string());
 
   m.family = registry.create_family(spec.family.name, cfg + ": family");
-  m.fixed_family_parameters = fixed_family_parameters(*m.family, spec.family, cfg);
+  const FamilyMap family_map = split_family_map(*m.family, spec.family);
+  m.family->configure(Options(cfg, "family", family_map.options.options, family_map.options.lists));
+  m.family_options = family_map.options;
   m.link = choose_link(*m.family, spec.link, registry, cfg);
   m.reml = spec.reml.value_or(is_linear_mixed_model(*m.family, *m.link));
   m.integrator = registry.create_integrator(spec.integrator.name, cfg + ": integrator");
@@ -127,9 +167,24 @@ PreparedModel prepare_model(const config::ModelSpec& spec, const data::DataFrame
   request.weights = spec.weights;
   request.offset = spec.offset;
   request.binomial_response = m.family->support() == Support::Binomial;
+  request.level_response = m.family->support() == Support::OrderedCategories;
+  request.level_order.given = family_map.levels;
+  request.level_order.levels_key = cfg + ": family." + kLevelsKey;
+  request.level_order.family_name = spec.family.name;
+  request.absorb_intercept = m.family->absorbs_intercept();
   request.zero_model = m.family->uses_zero_model();
   request.config_name = cfg;
   m.built = design::build_model(request, data);
+
+  // The family sees the response before it lists its parameters (ordinal: K - 1 thresholds).
+  try {
+    m.family->set_response(m.built.response_levels);
+  } catch (const registry::PluginError&) {
+    throw;
+  } catch (const InputError& e) {
+    throw InputError(cfg + ": family: " + e.what());
+  }
+  m.fixed_family_parameters = fixed_family_parameters(*m.family, family_map.parameters, cfg);
 
   const ModelMatrices& mm = m.built.matrices;
   if (mm.terms.empty())

@@ -31,6 +31,7 @@ struct PreparedModel {
   config::StartSpec start;  // the user's `start:` values
   bool reml = false;         // the criterion: `reml:`, else REML for a linear mixed model (lmer's default)
   std::vector<std::optional<double>> fixed_family_parameters;  // per Family::parameters()
+  config::ComponentSpec family_options;  // the family map's keys the family reads (configure)
   design::BuiltModel built;
   std::string integrator_name, optimizer_name;
   std::string config_name, data_name, formula, zi_formula;

@@ -44,16 +44,51 @@ nlohmann::json model_block(const PreparedModel& pm, const ModelParameters& at, c
     }
     ranef.push_back({{"group", modes.group}, {"terms", modes.terms}, {"levels", modes.levels}, {"values", values}});
   }
+  nlohmann::json family_options = nlohmann::json::object();
+  for (const auto& [key, value] : pm.family_options.options) family_options[key] = value;
+  for (const auto& [key, items] : pm.family_options.lists) family_options[key] = items;
+  const ResponseLevels& levels = pm.built.response_levels;
   return {{"formula", pm.formula},
           {"zi_formula", pm.zi_formula},
           {"family", result.family},
           {"link", result.link},
+          {"family_options", family_options},
+          {"response_levels", {{"names", levels.names}, {"weights", levels.weights}}},
           {"family_parameters", params},
           {"beta", std::vector<double>(at.beta.data(), at.beta.data() + at.beta.size())},
           {"beta_zi", std::vector<double>(at.beta_zi.data(), at.beta_zi.data() + at.beta_zi.size())},
           {"ranef", ranef},
           {"plugin_path", pm.plugin_path},
           {"design", pm.built.description}};
+}
+
+// The family's derived quantities (ordinal: thresholds) and their delta-method standard errors,
+// sqrt(diag(D V D')) with D = d derived / d parameters by central differences (exact for the
+// linear maps of ordinal's threshold structures) and V the parameters' covariance.
+void derived_parameters(const Family& family, const std::vector<double>& params, const Matrix& covariance,
+                        FitResult& result) {
+  const auto names = family.derived_names();
+  if (names.empty()) return;
+  const Index m = Index(names.size()), k = Index(params.size());
+  Vector value(m), up(m), down(m);
+  family.derive(params, {value.data(), std::size_t(m)});
+  Matrix D(m, k);
+  for (Index j = 0; j < k; ++j) {
+    std::vector<double> p = params;
+    const double h = 1e-6 * std::max(1.0, std::abs(params[std::size_t(j)]));
+    p[std::size_t(j)] = params[std::size_t(j)] + h;
+    family.derive(p, {up.data(), std::size_t(m)});
+    p[std::size_t(j)] = params[std::size_t(j)] - h;
+    family.derive(p, {down.data(), std::size_t(m)});
+    D.col(j) = (up - down) / (2 * h);
+  }
+  // Fixed parameters have no variance (their rows of V are 0; NaN where V is unavailable).
+  const Vector variance = covariance.size() == k * k ? Vector((D * covariance * D.transpose()).diagonal())
+                                                      : Vector::Constant(m, kNaN);
+  for (Index i = 0; i < m; ++i) {
+    result.derived.emplace_back(names[std::size_t(i)], value(i));
+    result.derived_se.emplace_back(names[std::size_t(i)], std::sqrt(variance(i)));
+  }
 }
 
 // lme4's and glmmTMB's diagnostics of the point, in their words.
@@ -64,7 +99,9 @@ std::vector<std::string> diagnostics(const EstimationProblem& problem, const Opt
   if (check.singular) out.push_back("boundary (singular) fit: see help('isSingular')");
   const auto& parameters = layout.family_parameters();
   for (Index e = 0; e < layout.n_family_estimated(); ++e) {
-    if (std::abs(optimum.x(layout.family_begin() + e)) <= ParameterLayout::kFamilyParameterBound - 1e-6) continue;
+    if (!layout.family_parameter_bounded(e) ||
+        std::abs(optimum.x(layout.family_begin() + e)) <= ParameterLayout::kFamilyParameterBound - 1e-6)
+      continue;
     const auto& p = parameters[layout.estimated_family_parameter(e)];
     out.push_back("family parameter " + p.name + " is at the limit of its range (" +
                   format_number(at.family[layout.estimated_family_parameter(e)], 4) + "): the data do not identify it" +
@@ -134,6 +171,12 @@ FitResult assemble_result(const PreparedModel& pm, const EstimationProblem& prob
   for (std::size_t k = 0; k < parameters.size(); ++k) result.family_parameters.emplace_back(parameters[k].name, at.family[k]);
   for (Index e = 0; e < layout.n_family_estimated(); ++e)
     result.family_parameters_se.emplace_back(parameters[layout.estimated_family_parameter(e)].name, se.family(e));
+
+  derived_parameters(*pm.family, at.family, se.family_covariance, result);
+  result.response_levels = pm.built.response_levels.names;
+  result.parameters_are_intercepts = pm.family->absorbs_intercept();
+  for (const auto& [key, value] : pm.family_options.options) result.family_options.emplace_back(key, value);
+  for (const auto& [key, items] : pm.family_options.lists) result.family_options.emplace_back(key, "[" + join(items) + "]");
 
   // Variance components and conditional modes b = Lambda u.
   result.theta = at.theta;

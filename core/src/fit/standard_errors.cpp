@@ -53,22 +53,33 @@ StandardErrors standard_errors(const ParameterLayout& layout, const Matrix& hess
   se.beta_zi = root_diagonal(cov_zi, layout.p_zi());
   se.missing = (cov_beta.size() == 0 && p > 0) || (cov_zi.size() == 0 && layout.p_zi() > 0);
 
-  se.family = Vector::Constant(layout.n_family_estimated(), kNaN);
-  const auto& parameters = layout.family_parameters();
-  for (Index e = 0; e < layout.n_family_estimated(); ++e) {
-    const std::size_t k = layout.estimated_family_parameter(e);
-    const Index i = layout.family_begin() + e;
-    const Matrix v = covariance_block(hessian, {i}, complement({i}, all));
-    if (v.size() == 0) {
+  // Family parameters: the joint covariance of their optimisation coordinates, carried to the
+  // natural scale by the layout's Jacobian J (delta method: J V J'); ordered parameters need
+  // the whole block, since each moves with every increment before it.
+  const Index nf = layout.n_family_estimated();
+  const Index n_all = Index(layout.family_parameters().size());
+  se.family = Vector::Constant(nf, kNaN);
+  se.family_covariance = Matrix::Constant(n_all, n_all, kNaN);
+  if (nf == 0) return se;
+  const Matrix J = layout.family_jacobian(at);
+  const Matrix v = covariance_block(hessian, family_idx, complement(family_idx, all));
+  if (v.size() > 0) {
+    se.family_covariance = J * v * J.transpose();
+    for (Index e = 0; e < nf; ++e) {
+      const Index k = Index(layout.estimated_family_parameter(e));
+      se.family(e) = std::sqrt(se.family_covariance(k, k));
+    }
+    return se;
+  }
+  // The block is not positive definite: each parameter's own variance where it has one.
+  for (Index e = 0; e < nf; ++e) {
+    const Index k = Index(layout.estimated_family_parameter(e)), i = layout.family_begin() + e;
+    const Matrix one = covariance_block(hessian, {i}, complement({i}, all));
+    if (one.size() == 0 || (J.row(k).array() != 0).count() != 1) {
       se.missing = true;
       continue;
     }
-    const double sd_x = std::sqrt(v(0, 0)), value = at.family[k];
-    switch (parameters[k].scale) {  // delta method back to the natural scale
-      case ParameterScale::Log: se.family(e) = value * sd_x; break;
-      case ParameterScale::Logit: se.family(e) = value * (1 - value) * sd_x; break;
-      case ParameterScale::Identity: se.family(e) = sd_x; break;
-    }
+    se.family(e) = std::abs(J(k, e)) * std::sqrt(one(0, 0));
   }
   return se;
 }

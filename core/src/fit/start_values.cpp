@@ -3,6 +3,7 @@
 
 #include "fit/glm_start.hpp"
 #include "fit/pipeline.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -43,6 +44,12 @@ ModelParameters start_values(const EstimationProblem& problem, const Family& fam
     if (!valid) throw InputError(where + ": expected a value inside the parameter's range, got " + std::to_string(value));
     start.family[k] = value;
   }
+  // Ordered parameters must stay above the one before them (the user's values or the starts).
+  for (std::size_t k = 1; k < parameters.size(); ++k)
+    if (parameters[k].scale == ParameterScale::Increasing && !(start.family[k] > start.family[k - 1]))
+      throw InputError(config_name + ": start.family: '" + parameters[k].name + "' (" + format_number(start.family[k], 6) +
+                       ") must be above '" + parameters[k - 1].name + "' (" + format_number(start.family[k - 1], 6) +
+                       "): each is ordered after the one before it; give start values for both");
   start.beta = glm_start(model, family, link, start.family);
   take(user.fixef, start.beta, config_name + ": start.fixef", "one per fixed effect");
   if (user.theta) {

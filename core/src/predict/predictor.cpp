@@ -4,7 +4,9 @@
 
 #include "design/model_builder.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace weft::predict {
 
@@ -29,10 +31,43 @@ Vector vector_of(const json& array, const std::string& where, const char* name) 
   return v;
 }
 
+// The fitted family again: created, configured and shown the response as in the fit.
+std::unique_ptr<Family> fitted_family(const json& model, const std::string& result_name,
+                                      registry::PluginRegistry& registry) {
+  const std::string family_name = field(model, "family", result_name).get<std::string>();
+  auto family = registry.create_family(family_name, result_name + ": family");
+  std::map<std::string, std::string> options;
+  std::map<std::string, std::vector<std::string>> lists;
+  if (model.contains("family_options") && model["family_options"].is_object())
+    for (const auto& [key, value] : model["family_options"].items()) {
+      if (value.is_string()) options[key] = value.get<std::string>();
+      else if (value.is_array() && std::all_of(value.begin(), value.end(), [](const json& v) { return v.is_string(); }))
+        lists[key] = value.get<std::vector<std::string>>();
+      else throw InputError(result_name + ": \"family_options\" must hold text or lists of text");
+    }
+  family->configure(Options(result_name, "family", options, lists));
+  ResponseLevels levels;
+  if (model.contains("response_levels") && model["response_levels"].is_object()) {
+    const json& r = model["response_levels"];
+    const std::string where = result_name + ": \"response_levels\"";
+    if (!r.contains("names") || !r["names"].is_array() || !r.contains("weights") || !r["weights"].is_array() ||
+        r["names"].size() != r["weights"].size())
+      throw InputError(where + " must have equally long lists \"names\" and \"weights\"");
+    for (const auto& name : r["names"]) {
+      if (!name.is_string()) throw InputError(where + ": names must be text");
+      levels.names.push_back(name.get<std::string>());
+    }
+    const Vector weights = vector_of(r["weights"], where, "weights");
+    levels.weights.assign(weights.data(), weights.data() + weights.size());
+  }
+  family->set_response(levels);
+  return family;
+}
+
 }  // namespace
 
-std::vector<double> predict(const json& result, const std::string& result_name, const data::DataFrame& newdata,
-                            const PredictOptions& options, registry::PluginRegistry& registry) {
+Predictions predict(const json& result, const std::string& result_name, const data::DataFrame& newdata,
+                    const PredictOptions& options, registry::PluginRegistry& registry) {
   const json& model = field(result, "model", result_name);
   const design::NewDataDesign nd =
       design::build_newdata(field(model, "design", result_name), newdata, !options.population);
@@ -58,13 +93,17 @@ std::vector<double> predict(const json& result, const std::string& result_name, 
       }
     }
   }
-  std::vector<double> out(eta.data(), eta.data() + eta.size());
-  if (options.link_scale) return out;
+  Predictions out;
+  const Index n = eta.size();
+  if (options.link_scale) {
+    out.columns = {"prediction"};
+    out.values = eta;
+    return out;
+  }
 
-  // Response scale: the family's mean, including any zero part.
-  const std::string family_name = field(model, "family", result_name).get<std::string>();
+  // Response scale: the family's mean including any zero part, or its prediction columns.
+  const auto family = fitted_family(model, result_name, registry);
   const std::string link_name = field(model, "link", result_name).get<std::string>();
-  auto family = registry.create_family(family_name, result_name + ": family");
   std::unique_ptr<Link> link = make_builtin_link(link_name);
   if (!link) link = registry.create_link(link_name, result_name + ": link");
   std::vector<double> params;
@@ -74,10 +113,32 @@ std::vector<double> predict(const json& result, const std::string& result_name, 
       throw InputError(result_name + ": family parameter '" + p.name + "' is missing");
     params.push_back(stored[p.name].get<double>());
   }
-  const Vector eta_zi = nd.X_zi.cols() ? Vector(nd.X_zi * beta_zi) : Vector::Constant(eta.size(), -INFINITY);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const double zero_probability = 1.0 / (1.0 + std::exp(-eta_zi(Index(i))));
-    out[i] = family->mean(link->linkinv(eta(Index(i))), zero_probability, params);
+  const Vector eta_zi = nd.X_zi.cols() ? Vector(nd.X_zi * beta_zi) : Vector::Constant(n, -INFINITY);
+  out.columns = family->prediction_columns();
+  if (out.columns.empty()) {
+    out.columns = {"prediction"};
+    out.values.resize(n, 1);
+    for (Index i = 0; i < n; ++i) {
+      const double zero_probability = 1.0 / (1.0 + std::exp(-eta_zi(i)));
+      out.values(i, 0) = family->mean(link->linkinv(eta(i)), zero_probability, params);
+    }
+    return out;
+  }
+  const Index k = Index(out.columns.size());
+  out.values.resize(n, k);
+  Vector row(k);
+  for (Index i = 0; i < n; ++i) {
+    const double zero_probability = 1.0 / (1.0 + std::exp(-eta_zi(i)));
+    family->predict_columns(eta(i), zero_probability, *link, params, {row.data(), std::size_t(k)});
+    out.values.row(i) = row;
+  }
+  if (family->support() == Support::OrderedCategories) {
+    out.classes.reserve(std::size_t(n));
+    for (Index i = 0; i < n; ++i) {
+      Index best = 0;
+      out.values.row(i).maxCoeff(&best);
+      out.classes.push_back(out.columns[std::size_t(best)]);
+    }
   }
   return out;
 }

@@ -42,6 +42,7 @@ std::string scale_name(ParameterScale scale) {
     case ParameterScale::Log: return "log scale, > 0";
     case ParameterScale::Logit: return "logit scale, in (0, 1)";
     case ParameterScale::Identity: return "identity scale";
+    case ParameterScale::Increasing: return "greater than the parameter before it, log of the increment";
   }
   return "?";
 }
@@ -64,9 +65,15 @@ std::vector<double> mean_grid(Support s) {
     case Support::ClosedUnitInterval: return {0.15, 0.5, 0.7};  // (1 - mu) phi >= 0.45: little mass within
                                                                  // rounding of 1, where y cannot be told from 1
     case Support::Real: return {-1.5, 0.3, 2.0};
+    case Support::OrderedCategories: return {0.2, 0.5, 0.8};  // F(eta): where eta lies among the thresholds
   }
   return {};
 }
+
+// The levels check-family shows a family with a response with levels (their weights give its
+// start values); parameters are checked for these, and set_response for other level counts.
+const std::vector<std::string> kExampleLevels = {"low", "mid", "high", "top"};
+const std::vector<double> kExampleWeights = {3, 5, 2, 4};
 
 std::vector<Response> valid_responses(Support s) {
   switch (s) {
@@ -76,6 +83,7 @@ std::vector<Response> valid_responses(Support s) {
     case Support::UnitInterval: return {{0.02, 1}, {0.5, 1}, {0.93, 1}, {0.3, 2.5}};
     case Support::ClosedUnitInterval: return {{0, 1}, {1, 1}, {0.02, 1}, {0.5, 1}, {0.93, 1}, {0.3, 2.5}};
     case Support::Real: return {{-2, 1}, {0.1, 1}, {3, 1}, {1, 2.5}};
+    case Support::OrderedCategories: return {{0, 1}, {1, 1}, {2, 1}, {3, 1}, {1, 2.5}};  // level indices
   }
   return {};
 }
@@ -88,6 +96,7 @@ std::vector<Response> invalid_responses(Support s) {
     case Support::UnitInterval: return {{0, 1}, {1, 1}, {-0.2, 1}, {1.3, 1}};
     case Support::ClosedUnitInterval: return {{-0.1, 1}, {1.2, 1}};
     case Support::Real: return {};
+    case Support::OrderedCategories: return {{-1, 1}, {4, 1}, {1.5, 1}};  // 4 levels: indices 0..3
   }
   return {};
 }
@@ -102,21 +111,25 @@ std::vector<double> parameter_values(ParameterScale scale) {
     case ParameterScale::Log: return {1.5, 4.0};
     case ParameterScale::Logit: return {0.15, 0.6};
     case ParameterScale::Identity: return {-0.5, 0.8};
+    case ParameterScale::Increasing: return {0.7, 2.0};  // increments over the previous parameter
   }
   return {};
 }
 
 // Every combination of the parameters' grid values (at most 2^6; beyond six parameters the
-// rest stay at their start values).
+// rest stay at their start values, or their start increments for ordered ones).
 std::vector<std::vector<double>> parameter_sets(const std::vector<FamilyParameterInfo>& info) {
   std::vector<std::vector<double>> sets{{}};
   for (std::size_t k = 0; k < info.size(); ++k) {
     std::vector<std::vector<double>> next;
-    const std::vector<double> values = k < 6 ? parameter_values(info[k].scale) : std::vector<double>{info[k].start};
+    const bool ordered = info[k].scale == ParameterScale::Increasing && k > 0;
+    const std::vector<double> values =
+        k < 6 ? parameter_values(info[k].scale)
+              : std::vector<double>{ordered ? info[k].start - info[k - 1].start : info[k].start};
     for (const auto& s : sets)
       for (double v : values) {
         auto t = s;
-        t.push_back(v);
+        t.push_back(ordered ? t.back() + v : v);
         next.push_back(std::move(t));
       }
     sets = std::move(next);
@@ -275,6 +288,47 @@ Moments count_moments(const Probe& probe, double eta, bool with_d2) {
   return m;
 }
 
+// A response with levels: the probabilities of every level (and the mean of the index).
+Moments level_moments(const Probe& probe, double eta, std::size_t levels, bool with_d2) {
+  Moments m;
+  std::vector<double> ys(levels), ws(levels, 1.0);
+  for (std::size_t k = 0; k < levels; ++k) ys[k] = double(k);
+  const std::vector<double> l = probe.log_densities(ys, ws, eta);
+  for (std::size_t k = 0; k < levels; ++k) {
+    const double p = std::exp(l[k]);
+    if (std::isnan(p)) throw std::runtime_error("log density NaN at level " + std::to_string(k));
+    m.total += p;
+    m.mean += double(k) * p;
+    if (with_d2) m.minus_d2 -= p * probe.at(double(k), 1.0, eta, true).d2;
+  }
+  m.minus_d2_known = with_d2;
+  m.how = "sum over the " + std::to_string(levels) + " levels";
+  return m;
+}
+
+// A response with levels: one prediction column per level, named after it, holding the level's
+// probability under the density.
+void check_level_predictions(const Family& family, const Link& link, const Probe& probe, double eta, Worst& worst,
+                             const std::function<std::string()>& where) {
+  std::vector<std::string> columns;
+  std::vector<double> predicted(kExampleLevels.size());
+  const std::string thrown = exception_text([&] {
+    columns = family.prediction_columns();
+    if (columns.size() == predicted.size())
+      family.predict_columns(eta, probe.zero_probability(), link, probe.params(), predicted);
+  });
+  if (!thrown.empty()) return worst.fail("prediction_columns/predict_columns " + thrown);
+  if (columns != kExampleLevels)
+    return worst.fail("prediction_columns() are " + join(columns) + ", not the levels " + join(kExampleLevels));
+  std::vector<double> ys(kExampleLevels.size()), ws(kExampleLevels.size(), 1.0);
+  for (std::size_t k = 0; k < ys.size(); ++k) ys[k] = double(k);
+  const std::vector<double> l = probe.log_densities(ys, ws, eta);
+  for (std::size_t k = 0; k < ys.size(); ++k)
+    worst.update(std::abs(predicted[k] - std::exp(l[k])), [&] {
+      return "level " + kExampleLevels[k] + ": " + format(predicted[k]) + " vs " + format(std::exp(l[k])) + ", " + where();
+    });
+}
+
 // Binomial: successes 0..n of n trials (y = s / n, weight n).
 Moments binomial_moments(const Probe& probe, double eta, double n, bool with_d2) {
   Moments m;
@@ -342,6 +396,42 @@ Moments continuous_moments(const Probe& probe, Support support, double eta, bool
   return m;
 }
 
+// What is wrong with a parameter list: names that cannot be YAML keys (letters, digits and _
+// for fixed parameter lists; data-dependent names such as ordinal's "1|2" need only be
+// printable and free of surrounding blanks), reserved or repeated names, names that are also
+// options, start values outside their scale, ordered parameters out of order.
+std::vector<std::string> parameter_problems(const std::vector<FamilyParameterInfo>& info,
+                                            const std::vector<std::string>& option_names, bool data_dependent) {
+  std::vector<std::string> problems;
+  std::set<std::string> seen;
+  for (std::size_t k = 0; k < info.size(); ++k) {
+    const auto& p = info[k];
+    const bool identifier = !p.name.empty() && (std::isalpha(static_cast<unsigned char>(p.name[0])) || p.name[0] == '_') &&
+                            std::all_of(p.name.begin(), p.name.end(), [](char c) {
+                              return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                            });
+    const bool printable_key = !p.name.empty() && p.name.front() != ' ' && p.name.back() != ' ' &&
+                               std::none_of(p.name.begin(), p.name.end(), [](char c) {
+                                 return std::iscntrl(static_cast<unsigned char>(c)) != 0;
+                               });
+    if (data_dependent ? !printable_key : !identifier)
+      problems.push_back("'" + p.name + "' is not a valid YAML key (" +
+                         (data_dependent ? "empty, blanks around it or control characters" : "letters, digits, _") + ")");
+    if (p.name == "name") problems.push_back("'name' is reserved for the family's name in `family: {name: ...}`");
+    if (data_dependent && p.name == "levels") problems.push_back("'levels' is reserved for the response's levels");
+    if (std::find(option_names.begin(), option_names.end(), p.name) != option_names.end())
+      problems.push_back("'" + p.name + "' is also an option name");
+    if (!seen.insert(p.name).second) problems.push_back("'" + p.name + "' appears twice");
+    const bool ordered = p.scale == ParameterScale::Increasing;
+    if (ordered && k == 0) problems.push_back("'" + p.name + "' is ordered after the parameter before it, but it is the first");
+    const bool start_ok = std::isfinite(p.start) && (p.scale != ParameterScale::Log || p.start > 0) &&
+                          (p.scale != ParameterScale::Logit || (p.start > 0 && p.start < 1)) &&
+                          (!ordered || k == 0 || p.start > info[k - 1].start);
+    if (!start_ok) problems.push_back("start value " + format(p.start) + " of '" + p.name + "' is outside its scale (" + scale_name(p.scale) + ")");
+  }
+  return problems;
+}
+
 }  // namespace
 
 std::string support_name(Support support) {
@@ -352,11 +442,14 @@ std::string support_name(Support support) {
     case Support::UnitInterval: return "open unit interval (0, 1)";
     case Support::ClosedUnitInterval: return "closed unit interval [0, 1] (point masses at 0 and 1)";
     case Support::Real: return "real line";
+    case Support::OrderedCategories: return "ordered categories (levels of the response)";
   }
   return "unknown";
 }
 
-std::vector<std::string> describe_family(const Family& family) {
+void show_example_levels(Family& family) { family.set_response({kExampleLevels, kExampleWeights}); }
+
+std::vector<std::string> describe_family(Family& family) {
   std::vector<std::string> lines;
   std::string text;
   if (!exception_text([&] { text = "support " + support_name(family.support()); }).empty()) text = "support: threw";
@@ -370,17 +463,20 @@ std::vector<std::string> describe_family(const Family& family) {
     lines.push_back(links);
   std::string params;
   if (exception_text([&] {
+        if (family.support() == Support::OrderedCategories) show_example_levels(family);
         const auto info = family.parameters();
         if (info.empty()) params = "parameters: none";
+        if (family.support() == Support::OrderedCategories)
+          params = "with levels " + join(kExampleLevels, " < ") + ": " + (info.empty() ? "no parameters" : "");
         for (const auto& p : info)
-          params += (params.empty() ? "parameters: " : "; ") + p.name + " (" + scale_name(p.scale) + ", start " +
+          params += (params.empty() ? "parameters: " : params.back() == ' ' ? "" : "; ") + p.name + " (" + scale_name(p.scale) + ", start " +
                     format(p.start) + ")";
       }).empty())
     lines.push_back(params);
   return lines;
 }
 
-std::vector<FamilyCheck> check_family(const Family& family, const std::string& entry_name) {
+std::vector<FamilyCheck> check_family(Family& family, const std::string& entry_name) {
   std::vector<FamilyCheck> checks;
   auto add = [&](std::string name, Status status, std::string detail) {
     checks.push_back({std::move(name), status, std::move(detail)});
@@ -392,7 +488,10 @@ std::vector<FamilyCheck> check_family(const Family& family, const std::string& e
   std::vector<FamilyParameterInfo> info;
   Support support = Support::Real;
   bool zero_model = false, expected = false;
+  std::string levels_problem;  // set_response's failure for a response with levels
   const std::string declared = exception_text([&] {
+    support = family.support();
+    if (support == Support::OrderedCategories) levels_problem = exception_text([&] { show_example_levels(family); });
     name = family.name();
     default_link = family.default_link();
     link_names = family.links();
@@ -405,6 +504,13 @@ std::vector<FamilyCheck> check_family(const Family& family, const std::string& e
     add("declarations", Status::Fail, "name/links/parameters/support " + declared);
     return checks;
   }
+  const bool has_levels = support == Support::OrderedCategories;
+  if (!levels_problem.empty()) {
+    add("response levels", Status::Fail, "set_response(" + join(kExampleLevels) + ") " + levels_problem);
+    return checks;
+  }
+  std::vector<std::string> option_names;
+  exception_text([&] { option_names = family.option_names(); });
   if (name == entry_name)
     add("name", Status::Pass, "the entry point and Family::name() both say '" + name + "'");
   else
@@ -413,26 +519,44 @@ std::vector<FamilyCheck> check_family(const Family& family, const std::string& e
 
   {  // parameters
     std::vector<std::string> problems;
-    std::set<std::string> seen;
-    for (const auto& p : info) {
-      const bool identifier = !p.name.empty() && (std::isalpha(static_cast<unsigned char>(p.name[0])) || p.name[0] == '_') &&
-                              std::all_of(p.name.begin(), p.name.end(), [](char c) {
-                                return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-                              });
-      if (!identifier) problems.push_back("'" + p.name + "' is not a valid YAML key (letters, digits, _)");
-      if (p.name == "name") problems.push_back("'name' is reserved for the family's name in `family: {name: ...}`");
-      if (!seen.insert(p.name).second) problems.push_back("'" + p.name + "' appears twice");
-      const bool start_ok = std::isfinite(p.start) && (p.scale != ParameterScale::Log || p.start > 0) &&
-                            (p.scale != ParameterScale::Logit || (p.start > 0 && p.start < 1));
-      if (!start_ok) problems.push_back("start value " + format(p.start) + " of '" + p.name + "' is outside its scale (" + scale_name(p.scale) + ")");
-    }
+    problems = parameter_problems(info, option_names, has_levels);
     if (problems.empty()) {
       std::vector<std::string> names;
       for (const auto& p : info) names.push_back(p.name);
-      add("parameters", Status::Pass, info.empty() ? "none" : join(names) + ": valid names, start values in range");
+      add("parameters", Status::Pass,
+          (info.empty() ? std::string("none") : join(names) + ": valid names, start values in range") +
+              (has_levels ? " (levels " + join(kExampleLevels, " < ") + ")" : ""));
     } else {
       add("parameters", Status::Fail, join(problems, "; "));
     }
+  }
+  if (has_levels) {  // parameters that depend on the levels: other level counts, then back to four
+    std::vector<std::string> counts, problems;
+    for (std::size_t K : {2, 3, 5, 7}) {
+      ResponseLevels levels;
+      for (std::size_t k = 0; k < K; ++k) {
+        levels.names.push_back("L" + std::to_string(k + 1));
+        levels.weights.push_back(double(k % 3 + 1));
+      }
+      std::vector<FamilyParameterInfo> other;
+      const std::string thrown = exception_text([&] {
+        family.set_response(levels);
+        other = family.parameters();
+      });
+      if (!thrown.empty()) {
+        counts.push_back(std::to_string(K) + " levels: refused (" + thrown.substr(thrown.find(':') + 2) + ")");
+        continue;
+      }
+      counts.push_back(std::to_string(K) + " levels: " + std::to_string(other.size()));
+      for (auto& problem : parameter_problems(other, option_names, true))
+        problems.push_back(std::to_string(K) + " levels: " + problem);
+    }
+    const std::string restored = exception_text([&] { show_example_levels(family); });
+    if (!restored.empty()) problems.push_back("set_response(" + join(kExampleLevels) + ") again " + restored);
+    if (problems.empty())
+      add("response levels", Status::Pass, "parameters for " + join(counts, "; ") + ", names and starts valid");
+    else
+      add("response levels", Status::Fail, join(problems, "; "));
   }
 
   // links: accepted, default among them, built in (check-family knows only the built-in ones)
@@ -474,7 +598,9 @@ std::vector<FamilyCheck> check_family(const Family& family, const std::string& e
     return out;
   };
   auto where = [&](const std::string& link, const Setting& st, const Response* r) {
-    std::string w = (r ? "y = " + show_response(support, *r) + ", " : std::string()) + "mu = " + format(st.mu);
+    // (a response with levels has no mean: its grid point is eta, with F(eta) = the "mean" grid)
+    std::string w = (r ? "y = " + show_response(support, *r) + ", " : std::string()) +
+                    (has_levels ? "eta = " + format(st.eta) : "mu = " + format(st.mu));
     if (!info.empty()) w += ", " + show_parameters(info, sets[st.parameter_set]);
     if (zero_model) w += ", zero probability " + format(inverse_logit(st.eta_zi));
     if (!link.empty()) w += ", link " + link;
@@ -565,6 +691,9 @@ std::vector<FamilyCheck> check_family(const Family& family, const std::string& e
     const std::string thrown = exception_text([&] {
       switch (support) {
         case Support::Counts: moments.emplace_back(1.0, count_moments(probe, st.eta, expected)); break;
+        case Support::OrderedCategories:
+          moments.emplace_back(1.0, level_moments(probe, st.eta, kExampleLevels.size(), expected));
+          break;
         case Support::Binomial:
           for (double n : {1.0, 7.0}) moments.emplace_back(n, binomial_moments(probe, st.eta, n, expected));
           break;
@@ -576,14 +705,19 @@ std::vector<FamilyCheck> check_family(const Family& family, const std::string& e
       continue;
     }
     double expected_mean = 0;
-    const std::string mean_thrown =
-        exception_text([&] { expected_mean = family.mean(mu, probe.zero_probability(), probe.params()); });
+    std::string mean_thrown;
+    if (has_levels)  // a response with levels predicts the probability of each level (no mean)
+      check_level_predictions(family, *default_link_ptr, probe, st.eta, mean, [&] { return where("", st, nullptr); });
+    else
+      mean_thrown = exception_text([&] { expected_mean = family.mean(mu, probe.zero_probability(), probe.params()); });
     for (const auto& entry : moments) {
       const double n = entry.first;
       const Moments& m = entry.second;
       how = m.how;
       total.update(std::abs(m.total - 1.0), [&] { return m.how + " = " + format(m.total) + ", " + where("", st, nullptr); });
-      if (!mean_thrown.empty())
+      if (has_levels)
+        ;
+      else if (!mean_thrown.empty())
         mean.fail("mean() " + mean_thrown);
       else
         mean.update(std::abs(expected_mean - m.mean) / std::max(1.0, std::abs(m.mean)),
@@ -607,11 +741,16 @@ std::vector<FamilyCheck> check_family(const Family& family, const std::string& e
   switch (support) {
     case Support::Counts: total_what = "sum of p(y) over y = 0, 1, ... until it vanishes"; break;
     case Support::Binomial: total_what = "sum of p over 0..n successes of n = 1 and 7 trials"; break;
+    case Support::OrderedCategories: total_what = "sum of p over the " + std::to_string(kExampleLevels.size()) + " levels"; break;
     case Support::ClosedUnitInterval: total_what = "integral of the density over (0, 1) + p(0) + p(1)"; break;
     default: total_what = how; break;
   }
   checks.push_back(verdict("normalisation", total, sum_tolerance, "|" + total_what + " - 1|"));
-  checks.push_back(verdict("mean", mean, kMeanTolerance, "mean() vs E[y] under the density"));
+  if (has_levels)
+    checks.push_back(verdict("predictions", mean, kMeanTolerance,
+                             "prediction_columns() are the levels; predict_columns() vs p(level) under the density"));
+  else
+    checks.push_back(verdict("mean", mean, kMeanTolerance, "mean() vs E[y] under the density"));
   if (!expected) {
     add("fisher", Status::Skip, "no expected information (has_expected_information() is false)");
   } else if (!fisher_positive) {

@@ -28,11 +28,14 @@ struct FamilyCheck {
 };
 
 // Every check, in report order. `entry_name` is the name the plugin's entry point declares.
-// Never throws: an exception from the family is a failed check that quotes it.
-std::vector<FamilyCheck> check_family(const Family& family, const std::string& entry_name);
+// Never throws: an exception from the family is a failed check that quotes it. A family with
+// a response with levels is shown example levels (set_response) first, and other level counts
+// in the "response levels" check; it is left with the example levels.
+std::vector<FamilyCheck> check_family(Family& family, const std::string& entry_name);
 
-// A few lines describing the family: support, links, parameters (for the report's header).
-std::vector<std::string> describe_family(const Family& family);
+// A few lines describing the family: support, links, parameters (for the report's header;
+// for a response with levels, the parameters for the example levels).
+std::vector<std::string> describe_family(Family& family);
 
 // "counts", "binomial", "positive real", "(0, 1)", "[0, 1]", "real".
 std::string support_name(Support support);

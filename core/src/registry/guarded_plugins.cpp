@@ -47,6 +47,15 @@ class GuardedFamily final : public Family {
   GuardedFamily(std::unique_ptr<Family> inner, PluginOrigin origin) : inner_(std::move(inner)), guard_(std::move(origin)) {}
 
   std::string name() const override { return guard_("name", [&] { return inner_->name(); }); }
+  std::vector<std::string> option_names() const override {
+    return guard_("option_names", [&] { return inner_->option_names(); });
+  }
+  void configure(const Options& options) override {
+    guard_("configure", [&] { inner_->configure(options); }, kInputErrorsPass);
+  }
+  void set_response(const ResponseLevels& response) override {
+    guard_("set_response", [&] { inner_->set_response(response); }, kInputErrorsPass);
+  }
   std::vector<FamilyParameterInfo> parameters() const override {
     return guard_("parameters", [&] { return inner_->parameters(); });
   }
@@ -72,6 +81,22 @@ class GuardedFamily final : public Family {
   }
   double mean(double mu, double zero_probability, std::span<const double> params) const override {
     return guard_("mean", [&] { return inner_->mean(mu, zero_probability, params); });
+  }
+  bool absorbs_intercept() const override {
+    return guard_("absorbs_intercept", [&] { return inner_->absorbs_intercept(); });
+  }
+  std::vector<std::string> prediction_columns() const override {
+    return guard_("prediction_columns", [&] { return inner_->prediction_columns(); });
+  }
+  void predict_columns(double eta, double zero_probability, const Link& link, std::span<const double> params,
+                       std::span<double> out) const override {
+    guard_("predict_columns", [&] { inner_->predict_columns(eta, zero_probability, link, params, out); });
+  }
+  std::vector<std::string> derived_names() const override {
+    return guard_("derived_names", [&] { return inner_->derived_names(); });
+  }
+  void derive(std::span<const double> params, std::span<double> out) const override {
+    guard_("derive", [&] { inner_->derive(params, out); });
   }
 
  private:

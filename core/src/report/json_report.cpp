@@ -64,6 +64,9 @@ ordered_json result_document(const fit::FitResult& r) {
   doc["criterion"] = r.criterion;
   doc["family_parameters"] = named(r.family_parameters);
   doc["family_parameters_se"] = named(r.family_parameters_se);
+  doc["derived_parameters"] = named(r.derived);
+  doc["derived_parameters_se"] = named(r.derived_se);
+  doc["response_levels"] = r.response_levels;
   doc["integrator"] = {{"name", r.integrator}, {"hessian", r.hessian}, {"points", r.points}};
   doc["optimizer"] = {{"name", r.optimizer},
                       {"iterations", r.iterations},

@@ -38,25 +38,33 @@ std::string number(double v, int significant = 4) {
   return format("%.*g", significant, v);
 }
 
-// The fixed-effects coefficient table: Estimate, Std. Error, z value, Pr(>|z|) (glmer), or
-// Estimate, Std. Error, t value without p-values for a linear mixed model (lmer).
-std::string coefficient_table(const fit::NamedValues& estimates, const fit::NamedValues& se, bool t_values = false) {
+// The coefficient table: Estimate, Std. Error, then z value and Pr(>|z|) (glmer), t value
+// without p-values (lmer), or z value without p-values (clmm's threshold table).
+enum class TestColumns { ZWithP, T, Z };
+std::string coefficient_table(const fit::NamedValues& estimates, const fit::NamedValues& se,
+                              TestColumns columns = TestColumns::ZWithP) {
+  const bool p_values = columns == TestColumns::ZWithP;
   std::size_t name_width = 0;
   for (const auto& e : estimates) name_width = std::max(name_width, e.first.size());
   std::ostringstream out;
-  out << pad("", name_width) << (t_values ? "  Estimate Std. Error t value\n" : "  Estimate Std. Error z value Pr(>|z|)    \n");
+  out << pad("", name_width)
+      << (p_values ? "  Estimate Std. Error z value Pr(>|z|)    \n"
+                   : columns == TestColumns::T ? "  Estimate Std. Error t value\n" : "  Estimate Std. Error z value\n");
   for (std::size_t j = 0; j < estimates.size(); ++j) {
-    const double b = estimates[j].second, s = j < se.size() ? se[j].second : NAN;
+    double s = NAN;  // matched by name: fixed parameters have no standard error
+    for (const auto& [name, value] : se)
+      if (name == estimates[j].first) s = value;
+    const double b = estimates[j].second;
     const double z = b / s;
     out << pad(estimates[j].first, name_width) << pad(format("%.4f", b), 10, false) << pad(std::isfinite(s) ? format("%.4f", s) : "NA", 11, false)
         << pad(std::isfinite(z) ? format("%.3f", z) : "NA", 8, false);
-    if (!t_values) {
+    if (p_values) {
       const double p = std::erfc(std::abs(z) / std::sqrt(2.0));
       out << pad(std::isfinite(p) ? (p < 2e-16 ? "< 2e-16" : number(p, 3)) : "NA", 9, false) << " " << stars(p);
     }
     out << "\n";
   }
-  if (!t_values) out << "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n";
+  if (p_values) out << "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n";
   return out.str();
 }
 
@@ -92,15 +100,24 @@ std::string random_effects_table(const fit::FitResult& r) {
 std::string text_summary(const fit::FitResult& r) {
   std::ostringstream out;
   const bool reml = r.criterion == "REML";
+  const bool ordered = !r.response_levels.empty();  // clmm's layout for a response with levels
   if (r.linear_mixed_model) {
     out << "Linear mixed model fit by " << (reml ? "REML" : "maximum likelihood") << " [weft]\n";
   } else {
-    out << "Generalized linear mixed model fit by " << (reml ? "REML" : "maximum likelihood") << " ("
+    out << (ordered ? "Cumulative link mixed model" : "Generalized linear mixed model") << " fit by "
+        << (reml ? "REML" : "maximum likelihood") << " ("
         << (r.points > 1 ? "Adaptive Gauss-Hermite Quadrature, nAGQ = " + std::to_string(r.points) : std::string("Laplace Approximation"))
         << ") [weft]\n";
-    out << " Family: " << r.family << "  ( " << r.link << " )\n";
+    out << " Family: " << r.family << "  ( " << r.link << " )";
+    for (const auto& [key, value] : r.family_options) out << ", " << key << ": " << value;
+    out << "\n";
   }
   out << "Formula: " << r.formula << "\n";
+  if (ordered) {
+    out << "Response levels: ";
+    for (std::size_t k = 0; k < r.response_levels.size(); ++k) out << (k ? " < " : "") << r.response_levels[k];
+    out << "\n";
+  }
   if (!r.zi_formula.empty()) out << "Zero model: " << r.zi_formula << "\n";
   out << "   Data: " << r.data_name << "\n";
   out << "Integrator: " << r.integrator << " (hessian: " << r.hessian << "), optimizer: " << r.optimizer << "\n\n";
@@ -116,7 +133,14 @@ std::string text_summary(const fit::FitResult& r) {
   std::vector<std::size_t> shown;  // family parameters besides the residual SD (shown as "Residual")
   for (std::size_t k = 0; k < r.family_parameters.size(); ++k)
     if (r.family_parameters[k].first != r.residual_sd_name) shown.push_back(k);
-  if (!shown.empty()) {
+  if (r.parameters_are_intercepts) {
+    // clmm's layout: the coefficients, then the thresholds as a table of their own.
+    out << "Coefficients:\n" << coefficient_table(r.fixef, r.se);
+    out << "\nThreshold coefficients:\n" << coefficient_table(r.family_parameters, r.family_parameters_se, TestColumns::Z);
+    bool same = r.derived.size() == r.family_parameters.size();
+    for (std::size_t k = 0; same && k < r.derived.size(); ++k) same = r.derived[k].first == r.family_parameters[k].first;
+    if (!r.derived.empty() && !same) out << "\nImplied thresholds:\n" << coefficient_table(r.derived, r.derived_se, TestColumns::Z);
+  } else if (!shown.empty()) {
     out << "Family parameters:";
     for (std::size_t k : shown) {
       out << " " << r.family_parameters[k].first << " = " << number(r.family_parameters[k].second, 5);
@@ -125,8 +149,9 @@ std::string text_summary(const fit::FitResult& r) {
     }
     out << "\n\n";
   }
-  out << (r.zi_fixef.empty() ? "Fixed effects:\n" : "Conditional model fixed effects:\n")
-      << coefficient_table(r.fixef, r.se, r.linear_mixed_model);
+  if (!r.parameters_are_intercepts)
+    out << (r.zi_fixef.empty() ? "Fixed effects:\n" : "Conditional model fixed effects:\n")
+        << coefficient_table(r.fixef, r.se, r.linear_mixed_model ? TestColumns::T : TestColumns::ZWithP);
   if (!r.zi_fixef.empty()) out << "\nZero model fixed effects (logit):\n" << coefficient_table(r.zi_fixef, r.zi_se);
   if (!r.converged) out << "\nThe optimizer did not converge: the estimates are not reliable.\n";
   for (const auto& w : r.warnings) out << (r.converged ? "\n" : "") << "warning: " << w << "\n";

@@ -24,6 +24,8 @@
 ##                         REML = TRUE for poisson/binomial/gaussian (issue 13); checks its folders
 ##         cases_ordinal.R tests/reference/ordinal/: ordinal::clmm references (issue 14; needs the
 ##                         ordinal package, about 1 CPU minute); checks its folders
+##         recovery_ordinal.R  recovery/ordinal_symmetric: simulated loglog data with symmetric
+##                         thresholds, for check_recovery.py
 
 Sys.setenv(LC_COLLATE = "C")
 invisible(Sys.setlocale("LC_COLLATE", "C"))
@@ -63,3 +65,6 @@ source(file.path("tests", "reference", "R", "cases_lmm.R"))
 
 ## tests/reference/ordinal/ (checks its own folders)
 source(file.path("tests", "reference", "R", "cases_ordinal.R"))
+
+## tests/reference/recovery/ordinal_symmetric (simulation recovery of the ordinal family)
+source(file.path("tests", "reference", "R", "recovery_ordinal.R"))
