@@ -23,7 +23,10 @@ OptimumCheck check_optimum(const EstimationProblem& problem, DevianceFunction& d
   // problem has several modes here and the warm start decided which one the optimizer saw.
   problem.likelihood.forget_modes();
   c.cold_start_deviance = deviance(x);
-  c.inner_mode_unique = !(std::abs(c.cold_start_deviance - f) > kModeAgreement * (1.0 + std::abs(f)));
+  // (A cold solve that does not converge, from u = 0 far from a mode with huge variances, says
+  // nothing about other modes.)
+  c.inner_mode_unique = !std::isfinite(c.cold_start_deviance) ||
+                        !(std::abs(c.cold_start_deviance - f) > kModeAgreement * (1.0 + std::abs(f)));
   c.derivatives = deviance.derivatives(x, f, difference_steps(x, kHessianStep));
   deviance(x);  // back to the point's modes
   const Vector& g = c.derivatives.gradient;

@@ -275,12 +275,18 @@ class PenalizedIrls {
     out.omit_constants = omit_constants_;
     out.log_density = {log_density_.data(), size_t(log_density_.size())};
     out.d1 = {d1_.data(), size_t(d1_.size())};
-    if (hessian_ == HessianKind::Expected)
+    if (hessian_ == HessianKind::Expected) {
       out.fisher = {weights_.data(), size_t(weights_.size())};
-    else
+      if (observed_steps_) {
+        observed_weights_.resize(model_.n());
+        out.d2 = {observed_weights_.data(), size_t(observed_weights_.size())};
+      }
+    } else {
       out.d2 = {weights_.data(), size_t(weights_.size())};
+    }
     evaluate_in_parallel(family_, obs, lp, link_, params, out);
     if (hessian_ == HessianKind::Observed) weights_ = -weights_;
+    if (hessian_ == HessianKind::Expected && observed_steps_) observed_weights_ = -observed_weights_;
     const double value = -2.0 * (log_density_.sum() + log_constant_) + u.squaredNorm();
     return std::isfinite(value) ? value : std::numeric_limits<double>::infinity();
   }
@@ -327,20 +333,31 @@ class PenalizedIrls {
   // the exact Hessian (of the integrator's flavour) that the log-determinant needs.
   bool factorize() {
     step_weights_ = &weights_;
-    factor_exact_ = true;
+    factor_is_flavour_ = true;
     return factorize_with(weights_);
   }
 
-  // The factor for a Newton step. Far from the mode observed weights -d2 log p / d eta2 can be
-  // negative (families that are not log-concave in eta, e.g. NB1 with large counts, or a
-  // logit-normal mixture), and A then need not be positive definite. There the weights clamped
-  // at 0 give a positive-definite A and a descent direction (a modified Newton step, Nocedal &
-  // Wright sec. 3.4); near the mode A is positive definite again and the steps are exact.
+  // The factor for a Newton step. The mode of f does not depend on the weights, only the speed
+  // of reaching it does:
+  // - Fisher scoring (expected weights, lme4's PIRLS) can crawl where the observed curvature is
+  //   far larger (a gamma or NB2 log link with y / mu huge, random-effect SDs of 4 on the log
+  //   scale): once a step has needed halving, the steps use the exact Newton matrix with the
+  //   observed weights wherever it is positive definite (observed_steps_); the log-determinant
+  //   still uses the flavour's weights (factorize()).
+  // - Observed weights -d2 log p / d eta2 can be negative far from the mode (families that are
+  //   not log-concave in eta, e.g. NB1 with large counts, or a logit-normal mixture), and A
+  //   then need not be positive definite. There the weights clamped at 0 give a positive-
+  //   definite A and a descent direction (a modified Newton step, Nocedal & Wright sec. 3.4).
   bool factorize_for_step() {
+    if (hessian_ == HessianKind::Expected && observed_steps_ && factorize_with(observed_weights_)) {
+      step_weights_ = &observed_weights_;
+      factor_is_flavour_ = false;
+      return true;
+    }
     if (factorize()) return true;
     if (hessian_ != HessianKind::Observed) return false;
     clamped_weights_ = weights_.cwiseMax(0.0);
-    factor_exact_ = false;
+    factor_is_flavour_ = false;
     step_weights_ = &clamped_weights_;
     return factorize_with(clamped_weights_);
   }
@@ -361,6 +378,7 @@ class PenalizedIrls {
   // Newton iterations in u (and beta when `beta` is given) with step halving.
   InnerSolution newton(std::span<const double> params, const Vector& eta_zi, Vector* beta) {
     InnerSolution result;
+    observed_steps_ = false;  // Fisher scoring first, as lme4 (see factorize_for_step)
     if (beta) eta_fixed_ = model_.X * *beta + model_.offset;
     double f = evaluate(u_, params, eta_zi);
     if (!std::isfinite(f) && u_.squaredNorm() > 0) {  // a warm start gone bad: start at 0
@@ -379,7 +397,7 @@ class PenalizedIrls {
         f = evaluate(u_, params, eta_zi);
         if (!std::isfinite(f) || !factorize_for_step()) return result;
       }
-      factor_is_current = factor_exact_;
+      factor_is_current = factor_is_flavour_;
       r_u = transpose_times(M_, d1_) - u_;
       double decrement;
       if (!beta) {
@@ -396,7 +414,7 @@ class PenalizedIrls {
       // mode must be accurate to rounding for smooth finite-difference derivatives.
       const double size = 1.0 + u_.cwiseAbs().maxCoeff() + (beta ? beta->cwiseAbs().maxCoeff() : 0.0);
       const double largest_step = std::max(du.cwiseAbs().maxCoeff(), beta ? db.cwiseAbs().maxCoeff() : 0.0);
-      if (factor_exact_ && (largest_step <= kStepTolerance * size || decrement <= 0)) {
+      if (largest_step <= kStepTolerance * size || decrement <= 0) {
         u_ += du;
         if (beta) {
           *beta += db;
@@ -431,7 +449,7 @@ class PenalizedIrls {
       if (!improved) {
         // No descent the line search can see. Near the mode that is rounding in f (e.g. NB2
         // with a huge theta): trust the full Newton step. Far from it, stop where we were.
-        result.converged = factor_exact_ && decrement < kStallDecrement * std::max(1.0, std::abs(f));
+        result.converged = decrement < kStallDecrement * std::max(1.0, std::abs(f));
         u_ = result.converged ? Vector(u_old + du) : u_old;
         if (beta) {
           *beta = result.converged ? Vector(beta_old + db) : beta_old;
@@ -444,6 +462,10 @@ class PenalizedIrls {
       }
       f = f_new;
       factor_is_current = false;
+      if (step < 1.0 && hessian_ == HessianKind::Expected && !observed_steps_) {
+        observed_steps_ = true;  // a scoring step overshot: exact Newton steps from here
+        f = evaluate(u_, params, eta_zi);
+      }
     }
     if (!factor_is_current && !factorize()) return result;
     result.conditional_deviance = -2.0 * (log_density_.sum() + log_constant_);
@@ -483,8 +505,10 @@ class PenalizedIrls {
   bool K_analyzed_ = false;
   Vector u_, eta_fixed_, eta_, log_density_, d1_, weights_;
   Vector clamped_weights_;                  // max(W, 0) for modified Newton steps
+  Vector observed_weights_;                 // -d2 log p / d eta2 for exact Newton steps (expected flavour)
+  bool observed_steps_ = false;             // this solve steps with observed_weights_ (see factorize_for_step)
   const Vector* step_weights_ = &weights_;  // the weights of the current factor
-  bool factor_exact_ = true;                // the factor is of the exact A (not clamped)
+  bool factor_is_flavour_ = true;           // the factor is of A with the flavour's weights
   Vector theta_;  // the theta of M and of the current u
   bool constants_measured_ = false, omit_constants_ = false;
   double log_constant_ = 0;  // sum of the data-only log-density terms the evaluations leave out
