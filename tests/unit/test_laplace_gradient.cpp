@@ -89,6 +89,44 @@ TEST_CASE("AGQ gradient: binary and Poisson data, canonical and probit links, Fi
   check_gradient("agq_sparse_binary_5", true);
 }
 
+namespace {
+// Every entry of S on A's pattern (lower triangle given) against the dense inverse.
+void check_selected_inverse(const SparseMatrix& A) {
+  SelectedInverse::Factor factor(A);
+  REQUIRE(factor.info() == Eigen::Success);
+  SelectedInverse S;
+  S.compute(factor);
+  const Matrix lower = Matrix(A);
+  const Matrix full = lower + lower.transpose() - Matrix(lower.diagonal().asDiagonal());
+  const Matrix inverse = full.inverse();
+  for (int k = 0; k < A.outerSize(); ++k)
+    for (SparseMatrix::InnerIterator it(A, k); it; ++it) {
+      CHECK(S(int(it.row()), int(it.col())) == doctest::Approx(inverse(it.row(), it.col())).epsilon(1e-12));
+      CHECK(S(int(it.col()), int(it.row())) == doctest::Approx(inverse(it.row(), it.col())).epsilon(1e-12));
+    }
+}
+}  // namespace
+
+TEST_CASE("selected inverse with a dense tail (crossed factors) equals the dense inverse") {
+  // Z'Z + I of 300 "students" crossed with 150 "lecturers" (each student rates 6): eliminating
+  // the students leaves the lecturers' block dense, which is inverted by dense algebra.
+  const int students = 300, lecturers = 150;
+  std::vector<Eigen::Triplet<double>> t;
+  std::vector<double> lecturer_count(lecturers, 0.0);
+  for (int s = 0; s < students; ++s) {
+    t.emplace_back(s, s, 7.0);
+    for (int r = 0; r < 6; ++r) {
+      const int d = (s * 7 + r * 31 + (s * r) % 13) % lecturers;
+      t.emplace_back(students + d, s, 0.9);
+      lecturer_count[std::size_t(d)] += 0.9;
+    }
+  }
+  for (int d = 0; d < lecturers; ++d) t.emplace_back(students + d, students + d, 1.0 + lecturer_count[std::size_t(d)]);
+  SparseMatrix A(students + lecturers, students + lecturers);
+  A.setFromTriplets(t.begin(), t.end());
+  check_selected_inverse(A);
+}
+
 TEST_CASE("selected inverse equals the dense inverse on the factor's pattern") {
   // A sparse SPD matrix with fill: a 2-D grid Laplacian plus identity.
   const int side = 6, q = side * side;
@@ -102,16 +140,5 @@ TEST_CASE("selected inverse equals the dense inverse on the factor's pattern") {
     }
   SparseMatrix A(q, q);
   A.setFromTriplets(t.begin(), t.end());
-  SelectedInverse::Factor factor(A);
-  REQUIRE(factor.info() == Eigen::Success);
-  SelectedInverse S;
-  S.compute(factor);
-  const Matrix lower = Matrix(A);
-  const Matrix full = lower + lower.transpose() - Matrix(lower.diagonal().asDiagonal());
-  const Matrix inverse = full.inverse();
-  for (int k = 0; k < A.outerSize(); ++k)
-    for (SparseMatrix::InnerIterator it(A, k); it; ++it) {
-      CHECK(S(int(it.row()), int(it.col())) == doctest::Approx(inverse(it.row(), it.col())).epsilon(1e-12));
-      CHECK(S(int(it.col()), int(it.row())) == doctest::Approx(inverse(it.row(), it.col())).epsilon(1e-12));
-    }
+  check_selected_inverse(A);
 }

@@ -5,7 +5,7 @@
 //   y = X beta + Z b + offset + e,  b = Lambda(theta) u,  u ~ N(0, sigma^2 I),  e ~ N(0, sigma^2 W^-1),
 //
 // W the precision weights. For given theta, penalised least squares with the sparse Cholesky
-//   P (Lambda' Z'WZ Lambda + I) P' = L L'
+//   P (Lambda' Z'WZ Lambda + I) P' = L L'   (P: largest_term_first_order)
 // and the fixed-effects factor RX (RX'RX = X'WX - RZX'RZX, RZX = L^-1 P Lambda' Z'WX) gives
 // beta^ and u^, and the penalised weighted residual sum of squares r^2 (lme4's pwrss). Then
 //   ML:   d(theta)   = log|L|^2 + n [1 + log(2 pi r^2 / n)] - sum log w,          sigma^2 = r^2 / n
@@ -123,6 +123,54 @@ class RelativeGram {
   SparseMatrix B_;
 };
 
+// The elimination order for B = Lambda'Z'WZ Lambda + I: the term with the most columns first,
+// then the other columns in AMD order of the pattern left once it is eliminated (B_RR + B_RF B_FR).
+// A single term's block of B is block diagonal (one level per row), so eliminating it makes no
+// fill inside it; with crossed factors the rest becomes one dense trailing block (InstEval: the
+// 1,128 lecturers after the 2,972 students), which the dense tail of SelectedInverse handles
+// with matrix products. This is MixedModels.jl's blocked order (Bates et al.), with AMD for the
+// rest; plain AMD on B interleaves some lecturers among the students, and their long sparse
+// columns make factor and selected inverse slow. Returns P's indices: (P x)[p[i]] = x[i].
+inline Eigen::VectorXi largest_term_first_order(const SparseMatrix& B_lower, const std::vector<RandomEffectTerm>& terms) {
+  const Index q = B_lower.cols();
+  Index first_begin = 0, first_end = 0;
+  for (const RandomEffectTerm& term : terms)
+    if (term.n_columns() > first_end - first_begin) {
+      first_begin = term.first_column;
+      first_end = term.first_column + term.n_columns();
+    }
+  const auto in_first = [&](Index j) { return j >= first_begin && j < first_end; };
+  std::vector<Index> rest_index(std::size_t(q), -1), rest_columns;
+  for (Index j = 0; j < q; ++j)
+    if (!in_first(j)) {
+      rest_index[std::size_t(j)] = Index(rest_columns.size());
+      rest_columns.push_back(j);
+    }
+  const Index r = Index(rest_columns.size());
+  std::vector<Eigen::Triplet<double>> rest_entries, coupling_entries;
+  const SparseMatrix B = B_lower.selfadjointView<Eigen::Lower>();
+  for (Index c = 0; c < q; ++c)
+    for (SparseMatrix::InnerIterator it(B, c); it; ++it) {
+      const Index a = it.row();
+      if (in_first(c) || in_first(a)) {
+        if (in_first(c) && !in_first(a)) coupling_entries.emplace_back(rest_index[std::size_t(a)], c - first_begin, 1.0);
+      } else {
+        rest_entries.emplace_back(rest_index[std::size_t(a)], rest_index[std::size_t(c)], 1.0);
+      }
+    }
+  SparseMatrix coupling(r, first_end - first_begin), pattern(r, r);
+  coupling.setFromTriplets(coupling_entries.begin(), coupling_entries.end());
+  pattern.setFromTriplets(rest_entries.begin(), rest_entries.end());
+  pattern += SparseMatrix(coupling * coupling.transpose());
+  Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> rest_order;  // its indices: old columns in elimination order
+  if (r > 0) Eigen::AMDOrdering<int>()(pattern, rest_order);
+  Eigen::VectorXi p(q);
+  int next = 0;
+  for (Index j = first_begin; j < first_end; ++j) p(j) = next++;
+  for (Index k = 0; k < r; ++k) p(rest_columns[std::size_t(rest_order.indices()(k))]) = next++;
+  return p;
+}
+
 // The profiled linear mixed model as a MarginalLikelihood: deviance(theta) is lmer's ML
 // deviance or REML criterion; beta and sigma (unless sigma is fixed) are profiled
 // (profiled_values), and beta's covariance is lmer's vcov.
@@ -135,7 +183,10 @@ class LinearMixedLikelihood : public MarginalLikelihood {
         gram_(cross_products(), model.terms) {
     u_ = Vector::Zero(model.q());
     beta_ = beta0_;
-    cholesky_.analyzePattern(gram_.B());
+    order_.indices() = largest_term_first_order(gram_.B(), model.terms);
+    permuted_B_.resize(model.q(), model.q());
+    permuted_B_.selfadjointView<Eigen::Lower>() = gram_.B().selfadjointView<Eigen::Lower>().twistedBy(order_);
+    cholesky_.analyzePattern(permuted_B_);
   }
 
   ProfiledBlocks profiled() const override { return {true, sigma_index_}; }
@@ -173,7 +224,7 @@ class LinearMixedLikelihood : public MarginalLikelihood {
     if (!std::isfinite(deviance)) return false;
     const Index p = model_.p();
     Vector g = Vector::Zero(model_.n_theta());
-    inverse_.compute(cholesky_);
+    inverse_.compute(cholesky_.matrixL().nestedExpression(), order_.indices());
     const SparseMatrix& B = gram_.B();
     if (inverse_slots_.empty())
       for (Index c = 0; c < B.outerSize(); ++c)
@@ -192,7 +243,7 @@ class LinearMixedLikelihood : public MarginalLikelihood {
     if (with_rx) {
       Matrix H = RZX_;
       cholesky_.matrixU().solveInPlace(H);
-      H = cholesky_.permutationPinv() * H;
+      H = order_.inverse() * H;
       K = A_ * Matrix(lambda * H);
       Matrix M = Matrix::Identity(p, p);
       rx_.triangularView<Eigen::Lower>().solveInPlace(M);
@@ -280,14 +331,15 @@ class LinearMixedLikelihood : public MarginalLikelihood {
   // Penalised least squares at theta; false where the factorisation fails.
   bool solve(const Vector& theta) {
     const SparseMatrix& B = gram_.update(theta);
-    cholesky_.factorize(B);
+    permuted_B_.selfadjointView<Eigen::Lower>() = B.selfadjointView<Eigen::Lower>().twistedBy(order_);
+    cholesky_.factorize(permuted_B_);
     if (cholesky_.info() != Eigen::Success) return false;
     const SparseMatrix& lambda = gram_.lambda();
     const Index p = model_.p();
     // cu = L^-1 P Lambda' Z'W r0, RZX = L^-1 P Lambda' Z'WX.
-    Vector cu = cholesky_.permutationP() * Vector(lambda.transpose() * ZtWr_);
+    Vector cu = order_ * Vector(lambda.transpose() * ZtWr_);
     cholesky_.matrixL().solveInPlace(cu);
-    RZX_ = cholesky_.permutationP() * Matrix(lambda.transpose() * ZtWX_);
+    RZX_ = order_ * Matrix(lambda.transpose() * ZtWX_);
     Matrix& RZX = RZX_;
     cholesky_.matrixL().solveInPlace(RZX);
     const Matrix RXtRX = XtWX_ - RZX.transpose() * RZX;
@@ -302,7 +354,7 @@ class LinearMixedLikelihood : public MarginalLikelihood {
     delta_ = delta;
     Vector v = cu - RZX * delta;
     cholesky_.matrixU().solveInPlace(v);
-    u_ = cholesky_.permutationPinv() * v;
+    u_ = order_.inverse() * v;
     pwrss_ = rWr_ - cu.squaredNorm() - cb.squaredNorm();
     if (!(pwrss_ > 1e-10 * rWr_)) pwrss_ = direct_pwrss(delta);  // cancellation: sum it up
     const auto& L = cholesky_.matrixL().nestedExpression();
@@ -331,7 +383,10 @@ class LinearMixedLikelihood : public MarginalLikelihood {
   Vector beta0_, r0_, XtWr_, ZtWr_;
   double rWr_ = 0;
   RelativeGram gram_;
-  Eigen::SimplicialLLT<SparseMatrix, Eigen::Lower, Eigen::AMDOrdering<int>> cholesky_;
+  Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> order_;  // largest_term_first_order
+  SparseMatrix permuted_B_;                                               // P B P' (lower)
+  Eigen::SimplicialLLT<SparseMatrix, Eigen::Lower, Eigen::NaturalOrdering<int>> cholesky_;  // of P B P'
+
   Matrix rx_;   // lower-triangular L_X = RX'
   Matrix RZX_;  // L^-1 P Lambda' Z'WX at the last evaluation
   Vector beta_, u_, delta_;
