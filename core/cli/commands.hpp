@@ -13,6 +13,8 @@ struct FitArguments {
   std::string format = "text";
   std::optional<std::string> output;
   std::vector<std::string> set;
+  bool verbose = false;  // --verbose: a trace line per optimizer evaluation
+  bool quiet = false;    // --quiet: no progress bar, no trace
 };
 int run_fit(const FitArguments& args);
 

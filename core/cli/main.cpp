@@ -68,6 +68,11 @@ int main(int argc, char** argv) {
   fit_cmd->add_option("--set", fit.set, "Override one YAML key: --set optimizer=bobyqa (repeatable)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  auto* verbose_flag = fit_cmd->add_flag("--verbose", fit.verbose,
+                                         "One line per optimizer evaluation on stderr (deviance, gradient norm, "
+                                         "parameters), as lme4's verbose");
+  auto* quiet_flag = fit_cmd->add_flag("--quiet", fit.quiet, "No progress bar and no trace");
+  verbose_flag->excludes(quiet_flag);
 
   weft::cli::PredictArguments predict;
   auto* predict_cmd = app.add_subcommand("predict", "Predict from a fitted result document on new data");

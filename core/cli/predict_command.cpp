@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -70,6 +71,10 @@ int run_predict(const PredictArguments& args) {
     char buffer[64];
     for (Index i = 0; i < p.values.rows(); ++i) {
       for (Index c = 0; c < p.values.cols(); ++c) {
+        if (std::isnan(p.values(i, c))) {  // a row with missing values (R writes NA)
+          csv += c ? ",NA" : "NA";
+          continue;
+        }
         std::snprintf(buffer, sizeof buffer, c ? ",%.17g" : "%.17g", p.values(i, c));
         csv += buffer;
       }

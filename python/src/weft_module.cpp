@@ -73,7 +73,7 @@ bool same_directory(const fs::path& a, const fs::path& b) {
 }
 
 // Search order: the model's plugin_path, $WEFT_PLUGIN_PATH, then this module's own plugin
-// folder first (the build tree's for the module in the build tree, the installed one for the
+// folder (plugins/ beside the module for an installed wheel) first (the build tree's for the module in the build tree, the installed one for the
 // installed module) and the other one after it. The registry appends its defaults (already
 // searched folders are not read twice).
 std::vector<fs::path> plugin_directories(const std::vector<std::string>& user) {
@@ -82,6 +82,7 @@ std::vector<fs::path> plugin_directories(const std::vector<std::string>& user) {
   const fs::path here = module_directory();
   const fs::path build = WEFT_PYTHON_BUILD_PLUGIN_DIR;
   std::vector<fs::path> installed;
+  if (!here.empty()) installed.push_back(here / "plugins");  // a wheel (`pip install ./python`) carries them there
   if (!here.empty()) installed.push_back((here / WEFT_PYTHON_RELATIVE_PLUGIN_DIR).lexically_normal());
   installed.emplace_back(WEFT_PYTHON_INSTALLED_PLUGIN_DIR);
   if (!here.empty() && same_directory(here, WEFT_PYTHON_BUILD_MODULE_DIR)) {
@@ -94,10 +95,11 @@ std::vector<fs::path> plugin_directories(const std::vector<std::string>& user) {
   return dirs;
 }
 
-// One column from Python: ("number" | "integer", float64 array) or ("text", [str | None]).
+// One column from Python: ("number" | "integer", float64 array), ("text", [str | None]) or
+// ("text", [str | None], [levels]): a pandas Categorical's categories in their order.
 weft::data::Column to_column(const py::handle& item) {
   const auto entry = item.cast<py::tuple>();
-  if (entry.size() != 3) throw std::invalid_argument("a column must be (name, kind, values)");
+  if (entry.size() != 3 && entry.size() != 4) throw std::invalid_argument("a column must be (name, kind, values[, levels])");
   std::string name = entry[0].cast<std::string>();
   const std::string kind = entry[1].cast<std::string>();
   if (kind == "number" || kind == "integer") {
@@ -113,7 +115,9 @@ weft::data::Column to_column(const py::handle& item) {
       if (v.is_none()) cells.emplace_back(std::nullopt);
       else cells.emplace_back(v.cast<std::string>());
     }
-    return weft::data::text_column(std::move(name), cells);
+    weft::data::Column column = weft::data::text_column(std::move(name), cells);
+    if (entry.size() == 4) column.levels = entry[3].cast<std::vector<std::string>>();
+    return column;
   }
   throw std::invalid_argument("unknown column kind '" + kind + "'");
 }
@@ -193,7 +197,8 @@ std::unique_ptr<Fit> fit_model(const py::list& columns, const std::string& formu
                                const std::string& integrator, const Options& integrator_options,
                                const std::string& optimizer, const Options& optimizer_options,
                                const std::vector<std::string>& plugin_path, const std::string& config_name,
-                               const std::string& data_name, const std::optional<bool>& reml) {
+                               const std::string& data_name, const std::optional<bool>& reml,
+                               const std::string& na_action) {
   weft::config::ModelSpec spec;
   spec.config_name = config_name;
   spec.data_name = data_name;
@@ -205,6 +210,7 @@ std::unique_ptr<Fit> fit_model(const py::list& columns, const std::string& formu
   spec.offset = offset;
   spec.groups = groups;
   spec.reml = reml;
+  spec.na_action = na_action == "omit" ? weft::config::NaAction::Omit : weft::config::NaAction::Fail;
   spec.integrator = {integrator, integrator_options, {}};
   spec.optimizer = {optimizer, optimizer_options, {}};
   for (const auto& p : plugin_path) spec.plugin_path.emplace_back(p);
@@ -297,7 +303,7 @@ PYBIND11_MODULE(_weft, m) {
         py::arg("zi") = std::nullopt, py::arg("integrator") = "laplace", py::arg("integrator_options") = Options{},
         py::arg("optimizer") = "lbfgsb", py::arg("optimizer_options") = Options{},
         py::arg("plugin_path") = std::vector<std::string>{}, py::arg("config_name") = "glmer",
-        py::arg("data_name") = "data", py::arg("reml") = std::nullopt,
+        py::arg("data_name") = "data", py::arg("reml") = std::nullopt, py::arg("na_action") = "fail",
         "Fits one model; columns are (name, 'number'|'integer'|'text', values) tuples. The GIL is released.");
   m.def("predict_document", &predict_document, py::arg("document"), py::arg("result_name"), py::arg("columns"),
         py::arg("link_scale"), py::arg("population"), py::arg("data_name") = "newdata");

@@ -67,8 +67,10 @@ def _column(name, values, where):
             integral = all(isinstance(v, numbers.Integral) for v in present)
             array = np.array([np.nan if _is_missing(v) else float(v) for v in values], dtype="float64")
             return (name, "integer" if integral else "number", array)
-    # strings, categoricals (levels are sorted as text, as weft sorts every text factor),
-    # dates and anything else: text cells
+    if isinstance(dtype, pd.CategoricalDtype):
+        # a Categorical keeps its order: the first category is the reference level
+        return (name, "text", _text_cells(values.astype(object)), [_text(c) for c in dtype.categories])
+    # strings, dates and anything else: text cells (levels sorted as R's factor() sorts them)
     return (name, "text", _text_cells(values.astype(object)))
 
 

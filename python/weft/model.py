@@ -154,7 +154,7 @@ def _column_argument(key, value, column_name, columns):
 
 def _fit(api, formula, data, family_name, family_options, family_lists=None, link=None, groups=None, random=None,
          weights=None, offset=None, nAGQ=1, hessian=None, optimizer="lbfgsb", optimizer_options=None, zi=None,
-         plugin_path=None, reml=None):
+         plugin_path=None, reml=None, na_action="fail"):
     """The arguments every model function shares, checked and handed to the kernel; returns the
     compiled fit, the data's columns and whether the offset was given as an array."""
     formula = _text("formula", formula, "a model formula (e.g. 'y ~ x + (1 | g)')")
@@ -168,6 +168,8 @@ def _fit(api, formula, data, family_name, family_options, family_lists=None, lin
             zi = "~ " + zi
     if reml is not None and not isinstance(reml, (bool, np.bool_)):
         _fail("reml", f"expected True (REML) or False (maximum likelihood), got {reml!r:.60}")
+    if na_action not in ("fail", "omit"):
+        _fail("na_action", f"expected 'fail' or 'omit', got {na_action!r:.60}")
     integrator, integrator_options = _integrator(nAGQ, hessian)
     optimizer_name, optimizer_opts = _optimizer(optimizer, optimizer_options)
     dirs = _names("plugin_path", plugin_path, "a folder or a list of folders")
@@ -181,7 +183,7 @@ def _fit(api, formula, data, family_name, family_options, family_lists=None, lin
                     integrator=integrator, integrator_options=integrator_options,
                     optimizer=optimizer_name, optimizer_options=optimizer_opts,
                     plugin_path=dirs, config_name=api, data_name=DATA_NAME,
-                    reml=None if reml is None else bool(reml))
+                    reml=None if reml is None else bool(reml), na_action=na_action)
     return fit, columns, offset_column == OFFSET_COLUMN
 
 
@@ -194,7 +196,7 @@ def _warn_if_not_converged(result):
 @_arguments(CONFIG_NAME)
 def glmer(formula, data, family="binomial", groups=None, random=None, weights=None, offset=None,
           nAGQ=1, optimizer="lbfgsb", link=None, zi=None, hessian=None, optimizer_options=None,
-          plugin_path=None, reml=None):
+          plugin_path=None, reml=None, na_action="fail"):
     """Fits a generalised linear mixed model (lme4's ``glmer``, glmmTMB's families).
 
     formula   lme4 syntax: ``"incidence / size ~ period"``, ``"cbind(s, n - s) ~ x + (1 | g)"``
@@ -214,6 +216,8 @@ def glmer(formula, data, family="binomial", groups=None, random=None, weights=No
     plugin_path        extra folders searched for plugins (before ``$WEFT_PLUGIN_PATH``)
     reml      ``True``: glmmTMB's REML (the fixed effects integrated out by Laplace);
               ``None``/``False``: maximum likelihood (for ``family="gaussian"`` use :func:`fit`)
+    na_action ``"fail"`` (default): a missing value in a column the model uses is an error;
+              ``"omit"``: such rows are dropped (lme4's ``na.omit``), counted in ``n_omitted``
 
     Returns a :class:`GLMMResult`. Bad input raises :class:`weft.InputError` (a ValueError)
     with the one-line message ``weft fit`` prints; a fit that did not converge warns
@@ -224,7 +228,7 @@ def glmer(formula, data, family="binomial", groups=None, random=None, weights=No
     fit, columns, array_offset = _fit(CONFIG_NAME, formula, data, family_name, family_options, link=link,
                                       groups=groups, random=random, weights=weights, offset=offset, nAGQ=nAGQ,
                                       hessian=hessian, optimizer=optimizer, optimizer_options=optimizer_options,
-                                      zi=zi, plugin_path=plugin_path, reml=reml)
+                                      zi=zi, plugin_path=plugin_path, reml=reml, na_action=na_action)
     result = GLMMResult(fit, columns, array_offset)
     _warn_if_not_converged(result)
     return result
@@ -232,7 +236,7 @@ def glmer(formula, data, family="binomial", groups=None, random=None, weights=No
 
 @_arguments("fit")
 def fit(formula, data, groups=None, random=None, reml=True, weights=None, offset=None, family="gaussian",
-        link=None, optimizer="lbfgsb", optimizer_options=None, plugin_path=None):
+        link=None, optimizer="lbfgsb", optimizer_options=None, plugin_path=None, na_action="fail"):
     """Fits a linear mixed model (lme4's ``lmer``; interlace's ``fit``).
 
     formula   lme4 syntax: ``"Reaction ~ Days"``, ``"y ~ x + (1 + x | g)"``
@@ -246,6 +250,7 @@ def fit(formula, data, groups=None, random=None, reml=True, weights=None, offset
               name or object fits a GLMM, where ``reml=True`` is glmmTMB's REML
     link      ``"identity"`` (default), ``"log"`` or ``"inverse"`` (glmmTMB's gaussian GLMM)
     optimizer ``"lbfgsb"``, ``"bobyqa"`` or a dict with options
+    na_action ``"fail"`` (default) or ``"omit"`` (drop rows with missing values, as lme4's ``na.omit``)
 
     Returns an :class:`LMMResult` (statsmodels' names: ``fe_params``, ``bse``, ``scale``,
     ``llf``, ``variance_components``, ...). For the identity link beta and sigma are profiled
@@ -255,7 +260,7 @@ def fit(formula, data, groups=None, random=None, reml=True, weights=None, offset
     fitted, columns, array_offset = _fit("fit", formula, data, family_name, family_options, link=link,
                                          groups=groups, random=random, weights=weights, offset=offset,
                                          optimizer=optimizer, optimizer_options=optimizer_options,
-                                         plugin_path=plugin_path, reml=reml)
+                                         plugin_path=plugin_path, reml=reml, na_action=na_action)
     result = LMMResult(fitted, columns, array_offset)
     _warn_if_not_converged(result)
     return result
@@ -285,6 +290,7 @@ class GLMMResult:
         self.family = d["family"]
         self.link = d["link"]
         self.nobs = int(d["nobs"])
+        self.n_omitted = int(d.get("n_omitted", 0))  # rows dropped by na_action="omit"
         self.ngroups = {k: int(v) for k, v in d["ngroups"].items()}
         self.fe_params = _series(d["fixef"], "fe_params")
         self.bse = _series(d["se"], "bse")
@@ -304,6 +310,13 @@ class GLMMResult:
                                 index=pd.Index(block["levels"], name=group), columns=list(block["terms"]),
                                 dtype="float64")
             for group, block in d["ranef"].items()}
+        # lme4's condVar: the conditional SDs of the random effects (sqrt of the diagonal of
+        # attr(ranef(fit, condVar = TRUE)[[g]], "postVar")), same shape as random_effects
+        self.random_effects_sd = {
+            group: pd.DataFrame([[_number(v) for v in row] for row in block["condsd"]],
+                                index=pd.Index(block["levels"], name=group), columns=list(block["terms"]),
+                                dtype="float64")
+            for group, block in d["ranef"].items() if "condsd" in block}
 
     def _variance_components(self):
         """lme4's as.data.frame(VarCorr(fit)): per term, variances then covariances; a group
@@ -385,6 +398,19 @@ class GLMMResult:
                 raise InputError("predict: offset: the model was fitted without an offset array; "
                                  "offsets named in the formula or as a column come from newdata")
         return self._fit.predict(columns, link_scale, not include_re, data_name=name)
+
+    # ---- plots (matplotlib is imported only here) ----------------------------------------------
+    def plot_ranef(self, group=None, level=0.95):
+        """A caterpillar plot of the conditional modes with intervals from the conditional
+        variances (lme4's ``dotplot(ranef(fit, condVar = TRUE))``); returns the Figure."""
+        from weft import plots
+        return plots.caterpillar(self, group, level)
+
+    def plot_residuals(self):
+        """Response residuals against fitted values, and a normal QQ plot of the residuals;
+        returns the Figure."""
+        from weft import plots
+        return plots.residuals(self)
 
     def __str__(self):
         return self.summary()

@@ -714,6 +714,55 @@ def test_predict_single_row():
 
 
 @test
+def test_verbose_and_quiet():
+    # --verbose: one trace line per optimizer evaluation on stderr, stdout unchanged; --quiet
+    # and a pipe: nothing on stderr; both together: a usage error
+    with Workspace() as ws:
+        plain = weft("fit", "config.yaml", cwd=ws.path)
+        expect_ok(plain)
+        check(plain.err == "", "a fit in a pipe wrote to stderr: " + plain.describe())
+        verbose = weft("fit", "config.yaml", "--verbose", cwd=ws.path)
+        expect_ok(verbose)
+        lines = [l for l in verbose.err.splitlines() if l.startswith("iteration")]
+        check(len(lines) >= 10, "--verbose gave %d iteration lines: %s" % (len(lines), verbose.err[:300]))
+        check(all("deviance" in l and "parameters" in l for l in lines), "trace line lacks deviance/parameters")
+        check(verbose.out == plain.out, "--verbose changed stdout")
+        quiet = weft("fit", "config.yaml", "--quiet", cwd=ws.path)
+        expect_ok(quiet)
+        check(quiet.err == "" and quiet.out == plain.out, "--quiet: " + quiet.describe())
+        both = weft("fit", "config.yaml", "--quiet", "--verbose", cwd=ws.path)
+        check(both.rc == 2, "--quiet --verbose should be a usage error: " + both.describe())
+
+
+@test
+def test_na_action_omit_and_na_predictions():
+    with Workspace(model=CBPP_MODEL) as ws:
+        body = csv_rows(ws.file("data.csv"))
+        header = list(body[0])
+        body[3]["incidence"] = "NA"
+        body[7]["herd"] = ""
+        write_csv(ws.file("data.csv"), body, header)
+        expect_input_error(weft("fit", "config.yaml", cwd=ws.path), ["row 4", "incidence", "na_action"])
+        ws.write("config.yaml", CBPP_MODEL + "na_action: omit\n")
+        r = weft("fit", "config.yaml", "--format", "json", "--output", "result.json", cwd=ws.path)
+        expect_ok(r)
+        with open(ws.file("result.json"), encoding="utf-8") as fh:
+            doc = parse_json(fh.read(), "result.json")
+        check(doc.get("n_omitted") == 2 and doc.get("nobs") == len(body) - 2,
+              "n_omitted %r nobs %r" % (doc.get("n_omitted"), doc.get("nobs")))
+        text = weft("fit", "config.yaml", cwd=ws.path)
+        check("2 observations deleted due to missingness" in text.out, "summary lacks n_omitted")
+        ws.write("config.yaml", CBPP_MODEL + "na_action: sometimes\n")
+        expect_input_error(weft("fit", "config.yaml", cwd=ws.path), ["na_action", "fail or omit"])
+        ws.write("new.csv", "herd,period\n1,2\nNA,2\n1,\n2,3\n")
+        p = weft("predict", "result.json", "--newdata", "new.csv", cwd=ws.path)
+        expect_ok(p)
+        values = p.out.strip().splitlines()[1:]
+        check(len(values) == 4 and values[1] == "NA" and values[2] == "NA" and values[0] != "NA"
+              and values[3] != "NA", "predictions with missing rows: %r" % values)
+
+
+@test
 def test_predict_missing_result():
     with Workspace() as ws:
         before = ws.listing()

@@ -23,6 +23,10 @@ Tolerances (the same as the parity suite, shared/parity/README.md):
                         the result's derived_parameters, at the family_parameters tolerance
   loglik                ref - 2e-3 <= got <= ref + 0.5
   aic, bic              |got - ref| <= 0.02 + 2 * |loglik_got - loglik_ref|
+  ranef (optional)      per group and level (matched by name): conditional modes
+                        |got - ref| <= 3e-3 * max(1, |ref|); `condsd` (lme4's condVar SDs) and the
+                        `condvar` blocks within 2 % of max(|ref|, 1e-3 * the level's largest SD^2)
+  n_omitted             the reference's info.n_omitted (rows R's na.omit dropped) exactly
   converged must be true, nobs equal, family/link/criterion equal (case-insensitive), no unexpected
   coefficient names, random-effect groups or terms; a singular case needs a warning that
   mentions "singular".  Group names match whatever the order of their factors (a:b = b:a);
@@ -231,6 +235,53 @@ def check_random(ref, got, singular, out):
             out.append("random has an unexpected group %s" % grec["name"])
 
 
+def check_ranef(ref, got, out):
+    """Conditional modes and conditional variances (lme4's ranef(fit, condVar = TRUE))."""
+    blocks = got.get("ranef")
+    if not isinstance(blocks, dict):
+        out.append("ranef missing")
+        return
+    by_id = {group_id(name): block for name, block in blocks.items()}
+    for name, want in ref["ranef"].items():
+        have = by_id.get(group_id(name))
+        if not isinstance(have, dict):
+            out.append("ranef[%s] missing" % name)
+            continue
+        if list(have.get("terms", [])) != list(want["terms"]):
+            out.append("ranef[%s] terms got %r ref %r" % (name, have.get("terms"), want["terms"]))
+            continue
+        row_of = {level: i for i, level in enumerate(have.get("levels", []))}
+        for key, tol_abs in (("values", True), ("condsd", False)):
+            if key not in want:
+                continue
+            if key not in have:
+                out.append("ranef[%s].%s missing" % (name, key))
+                continue
+            for i, level in enumerate(want["levels"]):
+                j = row_of.get(level)
+                if j is None:
+                    out.append("ranef[%s] level %s missing" % (name, level))
+                    break
+                for c, r in enumerate(want[key][i]):
+                    g = finite(have[key][j][c])
+                    tol = TOL_SD * max(1.0, abs(r)) if tol_abs else TOL_SE_REL * max(abs(r), 1e-3)
+                    if g is None or abs(g - r) > tol:
+                        out.append("ranef[%s].%s[%s][%d] got %s ref %s (tol %s)" % (name, key, level, c, show(g), show(r), show(tol)))
+        if "condvar" in want:
+            if "condvar" not in have:
+                out.append("ranef[%s].condvar missing" % name)
+                continue
+            for i, level in enumerate(want["levels"]):
+                j = row_of[level]
+                scale = max(abs(v) for row in want["condvar"][i] for v in row)
+                for a, row in enumerate(want["condvar"][i]):
+                    for b, r in enumerate(row):
+                        g = finite(have["condvar"][j][a][b])
+                        tol = TOL_SE_REL * max(abs(r), 1e-3 * scale)
+                        if g is None or abs(g - r) > tol:
+                            out.append("ranef[%s].condvar[%s][%d][%d] got %s ref %s" % (name, level, a, b, show(g), show(r)))
+
+
 def compare(ref, got):
     """Failures (list of strings) of result `got` against reference `ref`; [] = pass."""
     out = []
@@ -271,6 +322,11 @@ def compare(ref, got):
 
     if "random" in ref:
         check_random(ref, got, singular, out)
+    if "ranef" in ref:
+        check_ranef(ref, got, out)
+    omitted = (ref.get("info") or {}).get("n_omitted")
+    if omitted is not None and got.get("n_omitted") != omitted:
+        out.append("n_omitted got %r ref %r" % (got.get("n_omitted"), omitted))
 
     loglik_shift = 0.0
     if "loglik" in ref:

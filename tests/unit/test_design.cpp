@@ -378,12 +378,12 @@ TEST_CASE("design: bad cells and missing columns name file, row and column") {
   CHECK(error_of("y ~ x", cells({"1", "2", "-inf", "3"})) ==
         "data.csv: row 3 (line 4), column 'x': expected a number, got '-inf'");
   CHECK(error_of("y ~ x", cells({"1", "", "2", "3"})) ==
-        "data.csv: row 2 (line 3), column 'x': expected a number, got a missing value (NA or empty; weft does not "
-        "drop rows)");
+        "data.csv: row 2 (line 3), column 'x': expected a number, got a missing value (NA or empty; na_action: omit "
+        "drops such rows)");
   CHECK(error_of("y ~ x", cells({"1", "NA", "2", "3"})).find("row 2 (line 3), column 'x'") != std::string::npos);
   CHECK(error_of("y ~ x + (1 | g)", cells({"1", "2", "3", "4"})) ==
         "data.csv: row 4 (line 5), column 'g': g (grouping factor in the formula) has a missing value (NA or empty; "
-        "weft does not drop rows)");
+        "na_action: omit drops such rows)");
   CHECK(error_of("y ~ log(x)", cells({"1", "2", "0", "3"})) ==
         "data.csv: row 3 (line 4): log(x) (covariate in the formula) is -Inf; expected a finite number");
   CHECK(error_of("y ~ I(1/x)", cells({"1", "2", "0", "3"})).find("I(1/x) (covariate in the formula) is Inf") !=

@@ -239,7 +239,7 @@ TEST_CASE("formula: errors name the problem and its position") {
   CHECK(error_of("y ~ x + \x01") == "config.yaml: formula: control character \\x01 at position 9: y ~ x + >>>\\x01");
   CHECK(error_of("y ~ x + frobnicate(x)") ==
         "config.yaml: formula: unknown function 'frobnicate'; known functions: factor, as.factor, log, log2, log10, "
-        "log1p, exp, sqrt, abs, I, offset, cbind at position 9: y ~ x + >>>frobnicate(x)");
+        "log1p, exp, sqrt, abs, I, scale, poly, offset, cbind at position 9: y ~ x + >>>frobnicate(x)");
   CHECK(error_of("y ~ facter(x)").find("unknown function 'facter' (did you mean 'factor'?)") != std::string::npos);
   CHECK(error_of("~ x").find("no response before '~'") != std::string::npos);
   CHECK(error_of("y ~").find("nothing after '~'") != std::string::npos);

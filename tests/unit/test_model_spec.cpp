@@ -118,7 +118,7 @@ TEST_SUITE("model_spec") {
 TEST_CASE("model_keys is the contract's list") {
   CHECK(weft::config::model_keys() ==
         std::vector<std::string>{"data", "formula", "family", "link", "weights", "offset",
-                                 "groups", "zi", "integrator", "optimizer", "plugin_path", "start", "reml"});
+                                 "groups", "zi", "integrator", "optimizer", "plugin_path", "start", "reml", "na_action"});
 }
 
 TEST_CASE("a full config: every key parsed, paths resolved against the config's folder") {
@@ -346,7 +346,7 @@ TEST_CASE("keys: unknown, misspelled, duplicate, missing") {
   SUBCASE("unknown_key lists the valid keys") {
     CHECK(error_for(kSeed + "colour: blue\n") ==
           "config.yaml: unknown key 'colour' (valid keys: data, formula, family, link, weights, "
-          "offset, groups, zi, integrator, optimizer, plugin_path, start, reml)");
+          "offset, groups, zi, integrator, optimizer, plugin_path, start, reml, na_action)");
   }
   SUBCASE("misspelled_key suggests the nearest key") {
     CHECK(error_for(with_line("family", "familly: binomial")) ==

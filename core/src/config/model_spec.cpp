@@ -188,6 +188,10 @@ ModelSpec SpecReader::read(std::string_view text, const fs::path& config_dir) {
        text_list("plugin_path", "a directory or a list of directories"))
     spec.plugin_path.push_back(resolve(config_dir, dir));
   spec.start = start_values();
+  if (const auto na = optional_text("na_action", "fail or omit")) {
+    if (*na == "omit") spec.na_action = NaAction::Omit;
+    else if (*na != "fail") fail("na_action", *entry("na_action"), "expected fail or omit, got '" + printable(*na, 40) + "'");
+  }
   return spec;
 }
 
@@ -500,7 +504,7 @@ std::string read_config_file(const fs::path& file, const std::string& name) {
 const std::vector<std::string>& model_keys() {
   static const std::vector<std::string> keys = {
       "data", "formula", "family",     "link",      "weights",    "offset",
-      "groups", "zi",    "integrator", "optimizer", "plugin_path", "start", "reml"};
+      "groups", "zi",    "integrator", "optimizer", "plugin_path", "start", "reml", "na_action"};
   return keys;
 }
 

@@ -32,6 +32,11 @@ struct StartSpec {
   bool empty() const { return !theta && !fixef && !zi_fixef && family.empty(); }
 };
 
+// `na_action:` what a missing value (empty, NA, NaN) in a column the model uses does: fail (the
+// default; the message names row and column) or omit the row (lme4's na.omit), counted in the
+// result's n_omitted.
+enum class NaAction { Fail, Omit };
+
 struct ModelSpec {
   std::string config_name;            // the config file as the user named it, for messages
   std::filesystem::path config_dir;   // folder of the config file (relative paths resolve here)
@@ -51,6 +56,7 @@ struct ModelSpec {
   ComponentSpec optimizer{"lbfgsb", {}, {}};
   std::vector<std::filesystem::path> plugin_path;  // resolved against config_dir
   StartSpec start;
+  NaAction na_action = NaAction::Fail;
 };
 
 struct LoadOptions {

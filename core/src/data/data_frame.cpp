@@ -44,9 +44,45 @@ const Column& DataFrame::require(std::string_view name, std::string_view role) c
 }
 
 std::string DataFrame::where(std::size_t row) const {
-  std::string s = source + ": row " + std::to_string(row + 1);
+  std::string s = source + ": row " + std::to_string(source_row(row) + 1);
   if (row < lines.size()) s += " (line " + std::to_string(lines[row]) + ")";
   return s;
+}
+
+DataFrame drop_rows(const DataFrame& data, const std::vector<std::size_t>& dropped) {
+  std::vector<std::size_t> kept;
+  kept.reserve(data.rows());
+  for (std::size_t r = 0, d = 0; r < data.rows(); ++r) {
+    if (d < dropped.size() && dropped[d] == r) {
+      ++d;
+      continue;
+    }
+    kept.push_back(r);
+  }
+  DataFrame out;
+  out.source = data.source;
+  out.columns.reserve(data.columns.size());
+  for (const Column& c : data.columns) {
+    Column k;
+    k.name = c.name;
+    k.levels = c.levels;
+    k.text.reserve(kept.size());
+    k.number.reserve(kept.size());
+    k.kind.reserve(kept.size());
+    for (std::size_t r : kept) {
+      k.text.push_back(c.text[r]);
+      k.number.push_back(c.number[r]);
+      k.kind.push_back(c.kind[r]);
+    }
+    out.columns.push_back(std::move(k));
+  }
+  out.lines.reserve(kept.size());
+  out.source_rows.reserve(kept.size());
+  for (std::size_t r : kept) {
+    if (r < data.lines.size()) out.lines.push_back(data.lines[r]);
+    out.source_rows.push_back(data.source_row(r));
+  }
+  return out;
 }
 
 namespace {

@@ -25,6 +25,9 @@ struct Column {
   std::vector<std::string> text;  // the cell as read: quotes removed, surrounding blanks trimmed
   std::vector<double> number;     // the value where kind == Number, NaN otherwise
   std::vector<CellKind> kind;
+  // The levels in their declared order (a pandas Categorical: the first is the reference
+  // level); empty for CSV data, whose text levels are sorted as R's factor() sorts them.
+  std::vector<std::string> levels;
 
   std::size_t size() const { return kind.size(); }
   // True when every cell is a Number or Missing (R's read.csv would make it numeric).
@@ -36,6 +39,9 @@ class DataFrame {
   std::string source;                // the file as the user named it ("data.csv"), for messages
   std::vector<Column> columns;
   std::vector<std::size_t> lines;    // 1-based line in the file where each row starts
+  // Each row's 0-based row in the data as read, where rows were dropped (drop_rows); empty when
+  // every row is there. Messages name the row as read.
+  std::vector<std::size_t> source_rows;
 
   std::size_t rows() const { return lines.size(); }
   std::vector<std::string> names() const;
@@ -47,7 +53,16 @@ class DataFrame {
   const Column& require(std::string_view name, std::string_view role) const;
   // "data.csv: row 7 (line 8)" for messages about one row.
   std::string where(std::size_t row) const;
+  // The row as read (before drop_rows).
+  std::size_t source_row(std::size_t row) const { return row < source_rows.size() ? source_rows[row] : row; }
 };
+
+// The frame without the rows in `dropped` (ascending, each < rows()); messages still name the
+// rows and lines as read.
+DataFrame drop_rows(const DataFrame& data, const std::vector<std::size_t>& dropped);
+
+// True where a cell is a missing value for R's na.omit: empty, NA or NaN.
+inline bool is_missing(CellKind kind) { return kind == CellKind::Missing || kind == CellKind::NotANumber; }
 
 // Reads a CSV file: RFC 4180 quoting (quoted fields may hold separators, doubled quotes and
 // line breaks), UTF-8 BOM, CRLF or LF, blank lines skipped (as R's read.csv), separator

@@ -11,7 +11,7 @@ namespace weft::design {
 using data::CellKind;
 
 std::string describe_cell(const data::Column& column, std::size_t row) {
-  if (column.kind[row] == CellKind::Missing) return "a missing value (NA or empty; weft does not drop rows)";
+  if (column.kind[row] == CellKind::Missing) return "a missing value (NA or empty; na_action: omit drops such rows)";
   return "'" + printable(column.text[row], 40) + "'";
 }
 

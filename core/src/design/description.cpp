@@ -63,6 +63,15 @@ class Reader {
       out.push_back(text(j[i], where + "[" + std::to_string(i) + "]"));
     return out;
   }
+  static double number(const json& j, const std::string& where) {
+    if (!j.is_number()) fail(where, "expected a number");
+    return j.get<double>();
+  }
+  static std::vector<double> numbers(const json& j, const std::string& where) {
+    std::vector<double> out;
+    for (std::size_t i = 0; i < array(j, where).size(); ++i) out.push_back(number(j[i], where + "[" + std::to_string(i) + "]"));
+    return out;
+  }
   static std::optional<std::string> optional_text(const json& object, const std::string& where, const char* key) {
     const auto it = object.find(key);
     if (it == object.end() || it->is_null()) return std::nullopt;
@@ -90,6 +99,23 @@ VariableSpec variable_from_json(const json& j, const std::string& where) {
     v.levels = Reader::texts(Reader::member(j, where, "levels"), where + ".levels");
     if (v.levels.empty()) Reader::fail(where + ".levels", "a factor needs at least one level");
   }
+  if (v.kind == VariableKind::Numeric && j.contains("basis") && !j["basis"].is_null()) {
+    const json& b = j["basis"];
+    const std::string bw = where + ".basis";
+    v.basis.function = Reader::text(Reader::member(b, bw, "function"), bw + ".function");
+    if (v.basis.function == "scale") {
+      v.basis.center = Reader::number(Reader::member(b, bw, "center"), bw + ".center");
+      v.basis.scale = Reader::number(Reader::member(b, bw, "scale"), bw + ".scale");
+    } else if (v.basis.function == "poly") {
+      v.basis.alpha = Reader::numbers(Reader::member(b, bw, "alpha"), bw + ".alpha");
+      v.basis.norm2 = Reader::numbers(Reader::member(b, bw, "norm2"), bw + ".norm2");
+      if (v.basis.alpha.empty() || v.basis.norm2.size() != v.basis.alpha.size() + 2)
+        Reader::fail(bw, "poly() needs k alpha and k + 2 norm2 values");
+      for (std::size_t k = 1; k <= v.basis.alpha.size(); ++k) v.column_suffixes.push_back(std::to_string(k));
+    } else {
+      Reader::fail(bw + ".function", "expected \"scale\" or \"poly\"");
+    }
+  }
   return v;
 }
 
@@ -112,7 +138,7 @@ MatrixSpec matrix_from_json(const json& j, const std::string& where, const std::
       term.variables.push_back(v);
       term.contrasts.push_back(Reader::boolean(contrasts[i], tw + ".contrasts"));
       const VariableSpec& var = variables[std::size_t(v)];
-      const std::size_t w = var.kind == VariableKind::Numeric ? 1 : var.levels.size() - (term.contrasts.back() ? 1 : 0);
+      const std::size_t w = var.kind == VariableKind::Numeric ? var.width() : var.levels.size() - (term.contrasts.back() ? 1 : 0);
       if (w == 0) Reader::fail(tw, "a factor coded by contrasts needs at least two levels");
       width *= w;
       if (width > (std::size_t(1) << 31)) Reader::fail(tw, "too many columns");
@@ -178,6 +204,10 @@ json design_to_json(const DesignSpec& spec) {
       j["level_source"] = level_source_name(v.level_source);
       j["levels"] = v.levels;
     }
+    if (v.basis.function == "scale")  // the training data's constants (R's makepredictcall)
+      j["basis"] = {{"function", "scale"}, {"center", v.basis.center}, {"scale", v.basis.scale}};
+    else if (v.basis.function == "poly")
+      j["basis"] = {{"function", "poly"}, {"alpha", v.basis.alpha}, {"norm2", v.basis.norm2}};
     variables.push_back(std::move(j));
   }
   json random = json::array();

@@ -15,6 +15,14 @@ enum class VariableKind { Numeric, Factor };
 // as.character() writes an integer column (100000) or a double (1e+05).
 enum class LevelSource { Text, Integer, Double };
 
+// The constants of scale(x) and poly(x, k), learned on the training data and applied to new
+// data (R's makepredictcall): scale's centre and scale (mean, SD), poly's attr(, "coefs").
+struct BasisCoefficients {
+  std::string function;              // "scale" or "poly"; empty for other variables
+  double center = 0, scale = 1;      // scale(): (x - center) / scale
+  std::vector<double> alpha, norm2;  // poly(): the three-term recurrence (R's predict.poly)
+};
+
 struct VariableSpec {
   std::string label;       // R's label (deparse): "factor(period)", "log(x + 1)"
   std::string expression;  // the expression as written, parsed again for new data
@@ -23,6 +31,11 @@ struct VariableSpec {
   bool grouping = false;   // right of '|': always a factor
   LevelSource level_source = LevelSource::Text;
   std::vector<std::string> levels;  // factors: sorted as R's factor()
+  BasisCoefficients basis;          // scale() / poly()
+  // A numeric variable with several columns (poly(x, 2)): the suffixes model.matrix gives them
+  // ("1", "2"); empty for one column.
+  std::vector<std::string> column_suffixes;
+  std::size_t width() const { return kind == VariableKind::Numeric && !column_suffixes.empty() ? column_suffixes.size() : 1; }
 };
 
 // One term of a model matrix: its variables (indices into DesignSpec::variables) in R's

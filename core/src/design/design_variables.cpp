@@ -1,5 +1,6 @@
 #include "design/design_variables.hpp"
 
+#include "design/basis_functions.hpp"
 #include "design/factor_evaluation.hpp"
 #include "design/numeric_evaluation.hpp"
 #include "formula/deparse.hpp"
@@ -49,6 +50,8 @@ void check_variable_expressions(const std::vector<VariableSpec>& specs,
     const bool factor_call = formula::strip_parens(node).is_call("factor") || formula::strip_parens(node).is_call("as.factor");
     if (specs[i].grouping || factor_call || specs[i].kind == VariableKind::Factor)
       check_factor_expression(node, *expressions[i].source);
+    else if (is_basis_call(node))
+      check_basis_expression(node, *expressions[i].source);
     else
       check_numeric_expression(node, *expressions[i].source);
   }
@@ -64,7 +67,9 @@ std::vector<VariableValues> evaluate_variables(std::vector<VariableSpec>& specs,
     const formula::FormulaSource& source = *expressions[i].source;
     if (learn && !spec.grouping)
       spec.kind = is_factor_expression(node, data) ? VariableKind::Factor : VariableKind::Numeric;
-    if (spec.kind == VariableKind::Numeric)
+    if (spec.kind == VariableKind::Numeric && is_basis_call(node))
+      values[i].numbers = evaluate_basis(node, source, data, spec, learn);
+    else if (spec.kind == VariableKind::Numeric)
       values[i].numbers = evaluate_numeric(node, source, data, spec.role);
     else if (learn)
       values[i].codes = learn_factor(node, source, data, spec);

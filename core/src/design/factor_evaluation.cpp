@@ -48,6 +48,7 @@ std::string level_label(double value, LevelSource source) {
 // Each row's factor value reduced to distinct labels: `label[row_index[r]]` is row r's level.
 struct RowLevels {
   LevelSource source = LevelSource::Text;
+  const std::vector<std::string>* declared = nullptr;  // the column's declared level order, if any
   std::vector<std::string> label;  // text: first-seen order; numbers: ascending value
   std::vector<int> row_index;
 };
@@ -106,6 +107,7 @@ RowLevels read_rows(const Node& node, const formula::FormulaSource& source, cons
     return out;
   }
   const data::Column& column = data.require(inner.text, "used as " + spec.role);
+  if (!column.levels.empty()) out.declared = &column.levels;
   const bool text = forced ? *forced == LevelSource::Text : has_text_cells(column);
   out.source = forced ? *forced : text ? LevelSource::Text : is_integer_column(column) ? LevelSource::Integer
                                                                                          : LevelSource::Double;
@@ -136,8 +138,21 @@ std::vector<int> learn_factor(const Node& node, const formula::FormulaSource& so
   // Numbers came out ascending; text is put in byte order (std::string compares bytes as unsigned).
   std::vector<int> order(rows.label.size());
   std::iota(order.begin(), order.end(), 0);
-  if (rows.source == LevelSource::Text)
+  if (rows.source == LevelSource::Text && rows.declared) {
+    // A declared order (pandas Categorical): its first level that occurs is the reference.
+    std::unordered_map<std::string_view, std::size_t> rank_of;
+    for (std::size_t i = 0; i < rows.declared->size(); ++i) rank_of.emplace((*rows.declared)[i], i);
+    const auto rank = [&](int a) {
+      const auto it = rank_of.find(rows.label[std::size_t(a)]);
+      return it == rank_of.end() ? rows.declared->size() : it->second;
+    };
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+      const std::size_t ra = rank(a), rb = rank(b);
+      return ra != rb ? ra < rb : rows.label[std::size_t(a)] < rows.label[std::size_t(b)];
+    });
+  } else if (rows.source == LevelSource::Text) {
     std::sort(order.begin(), order.end(), [&](int a, int b) { return rows.label[std::size_t(a)] < rows.label[std::size_t(b)]; });
+  }
   std::vector<int> rank(order.size());
   spec.levels.clear();
   spec.levels.reserve(order.size());

@@ -17,6 +17,7 @@
 
 #include <weft/errors.hpp>
 
+#include <algorithm>
 #include <optional>
 
 namespace weft::design {
@@ -37,14 +38,66 @@ Matrix checked_for_rank(const Matrix& all, MatrixSpec& spec, const std::string& 
   return select_columns(all, spec.kept);
 }
 
+// What '.' stands for: every column the response, the grouping factors, weights, offset and
+// the `groups:` shorthand do not use.
+formula::DotColumns dot_columns(const ModelRequest& request, const data::DataFrame& data) {
+  formula::DotColumns dot{data.names(), request.groups};
+  if (request.weights) dot.excluded.push_back(*request.weights);
+  if (request.offset) dot.excluded.push_back(*request.offset);
+  return dot;
+}
+
+formula::ModelFormula main_formula(const ModelRequest& request, const data::DataFrame& data) {
+  const formula::DotColumns dot = dot_columns(request, data);
+  return formula::analyse_model_formula({request.config_name + ": formula", request.formula}, &dot);
+}
+
+// The names read by the variables a terms model keeps (and its offsets).
+void used_names(const formula::TermsModel& terms, std::vector<std::string>& names) {
+  for (std::size_t v = 0; v < terms.variables.size(); ++v) {
+    const bool offset = std::find(terms.offsets.begin(), terms.offsets.end(), int(v)) != terms.offsets.end();
+    if (offset || terms.uses(int(v))) formula::collect_names(*terms.variables[v], names);
+  }
+}
+
 }  // namespace
+
+std::vector<std::size_t> incomplete_rows(const ModelRequest& request, const data::DataFrame& data) {
+  const formula::ModelFormula main = main_formula(request, data);
+  std::vector<std::string> names;
+  formula::collect_names(*main.response, names);
+  used_names(main.fixed, names);
+  for (const auto& term : main.random) {
+    used_names(term.lhs, names);
+    for (const formula::Node* atom : term.group.atoms) formula::collect_names(*atom, names);
+  }
+  if (request.zero_model) {
+    const auto zi = formula::analyse_one_sided_formula({request.config_name + ": zi", request.zi_formula.value_or("~ 1")},
+                                                      "random effects in zi are not supported");
+    used_names(zi.fixed, names);
+  }
+  names.insert(names.end(), request.groups.begin(), request.groups.end());
+  if (request.weights) names.push_back(*request.weights);
+  if (request.offset) names.push_back(*request.offset);
+  std::vector<bool> missing(data.rows(), false);
+  for (const auto& name : names) {
+    const data::Column* column = data.find(name);
+    if (!column) continue;  // build_model names it
+    for (std::size_t r = 0; r < data.rows(); ++r)
+      if (data::is_missing(column->kind[r])) missing[r] = true;
+  }
+  std::vector<std::size_t> rows;
+  for (std::size_t r = 0; r < missing.size(); ++r)
+    if (missing[r]) rows.push_back(r);
+  return rows;
+}
 
 BuiltModel build_model(const ModelRequest& request, const data::DataFrame& data) {
   using formula::FormulaSource;
   const Index n = Index(data.rows());
 
   // Formulas: every syntax error before any data is read.
-  formula::ModelFormula main = formula::analyse_model_formula({request.config_name + ": formula", request.formula});
+  formula::ModelFormula main = main_formula(request, data);
   const std::size_t formula_random_terms = main.random.size();
   for (const auto& group : request.groups) formula::add_group_intercept(main, group);
   std::optional<formula::ModelFormula> zi;

@@ -39,6 +39,11 @@ struct BuiltModel {
   std::vector<std::string> warnings;  // e.g. rank-deficient columns dropped, as lme4 says
 };
 
+// The rows with a missing value (empty, NA or NaN) in a column the model uses: the response,
+// every covariate of a term it keeps, offsets, grouping factors, weights (lme4's na.omit, which
+// looks at the model frame). Ascending. Columns the model does not use are not looked at.
+std::vector<std::size_t> incomplete_rows(const ModelRequest& request, const data::DataFrame& data);
+
 // Throws InputError naming the file/key/column/row for anything the data or formula cannot
 // give: unknown columns, functions or syntax (with the position in the formula), missing or
 // non-finite cells in used columns, text where a number is needed, negative weights, a
@@ -55,10 +60,15 @@ struct NewDataDesign {
   // allow.new.levels = TRUE), and the values of the term's k columns in that row.
   std::vector<std::vector<Index>> level;
   std::vector<Matrix> values;
+  // The newdata rows the matrices hold: rows with a missing value (empty, NA, NaN) in a column
+  // the prediction needs are left out (their predictions are missing, as R's na.exclude).
+  // Empty when every row is there.
+  std::vector<Index> rows;
+  Index newdata_rows = 0;
 };
 
 // Throws InputError for a malformed description, missing columns, bad cells, or a fixed-effect
-// factor level the fitted model never saw. Without random effects (population predictions)
+// factor level the fitted model never saw. Rows with missing values are left out (`rows`). Without random effects (population predictions)
 // `level` and `values` are empty and the grouping columns are not needed.
 NewDataDesign build_newdata(const nlohmann::json& description, const data::DataFrame& newdata,
                             bool with_random_effects = true);

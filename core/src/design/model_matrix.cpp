@@ -6,7 +6,7 @@ namespace {
 
 // Number of columns a variable contributes to a term.
 Index variable_width(const VariableSpec& spec, bool contrasts) {
-  if (spec.kind == VariableKind::Numeric) return 1;
+  if (spec.kind == VariableKind::Numeric) return Index(spec.width());
   return Index(spec.levels.size()) - (contrasts ? 1 : 0);
 }
 
@@ -33,7 +33,8 @@ Matrix build_model_matrix(const MatrixSpec& spec, const std::vector<VariableSpec
         const VariableSpec& var = variables[std::size_t(term.variables[i])];
         const VariableValues& val = values[std::size_t(term.variables[i])];
         if (var.kind == VariableKind::Numeric) {
-          for (Index r = 0; r < rows; ++r) out(r) *= val.numbers[std::size_t(r)];
+          const double* column_values = val.numbers.data() + digit[i] * rows;  // column digit[i] of a poly()
+          for (Index r = 0; r < rows; ++r) out(r) *= column_values[r];
         } else {
           const int level = int(digit[i]) + (term.contrasts[i] ? 1 : 0);
           for (Index r = 0; r < rows; ++r)

@@ -14,6 +14,8 @@
 
 #include <weft/errors.hpp>
 
+#include <optional>
+
 namespace weft::design {
 
 namespace {
@@ -48,10 +50,9 @@ void reject_unseen_levels(const VariableSpec& spec, const formula::Node& node, c
 
 }  // namespace
 
-NewDataDesign build_newdata(const nlohmann::json& description, const data::DataFrame& newdata,
+NewDataDesign build_newdata(const nlohmann::json& description, const data::DataFrame& all_rows,
                             bool with_random_effects) {
   DesignSpec spec = design_from_json(description);
-  const Index n = Index(newdata.rows());
 
   // The variables this prediction needs: all of them, or without random effects only those of
   // X, X_zi and the offsets (so --population needs no grouping columns, as lme4's re.form = NA).
@@ -76,6 +77,33 @@ NewDataDesign build_newdata(const nlohmann::json& description, const data::DataF
     expressions.push_back({nodes.back().get(), &sources[i]});
   }
   check_variable_expressions(spec.variables, expressions);
+
+  // Rows with a missing value in a column a needed variable reads get no prediction.
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < spec.variables.size(); ++i)
+    if (needed[i]) formula::collect_names(*nodes[i], names);
+  if (spec.offset_column) names.push_back(*spec.offset_column);
+  std::vector<std::size_t> missing;
+  for (std::size_t r = 0; r < all_rows.rows(); ++r)
+    for (const auto& name : names) {
+      const data::Column* column = all_rows.find(name);
+      if (column && data::is_missing(column->kind[r])) {
+        missing.push_back(r);
+        break;
+      }
+    }
+  NewDataDesign out;
+  out.newdata_rows = Index(all_rows.rows());
+  std::optional<data::DataFrame> complete;
+  if (!missing.empty()) {
+    complete.emplace(data::drop_rows(all_rows, missing));
+    for (std::size_t r = 0, m = 0; r < all_rows.rows(); ++r) {
+      if (m < missing.size() && missing[m] == r) ++m;
+      else out.rows.push_back(Index(r));
+    }
+  }
+  const data::DataFrame& newdata = complete ? *complete : all_rows;
+  const Index n = Index(newdata.rows());
   std::vector<VariableSpec> used_specs;
   std::vector<VariableExpression> used_expressions;
   for (std::size_t i = 0; i < spec.variables.size(); ++i)
@@ -91,7 +119,6 @@ NewDataDesign build_newdata(const nlohmann::json& description, const data::DataF
     if (needed[i] && spec.variables[i].kind == VariableKind::Factor && !spec.variables[i].grouping)
       reject_unseen_levels(spec.variables[i], *nodes[i], values[i].codes, newdata);
 
-  NewDataDesign out;
   out.X = select_columns(build_model_matrix(spec.fixed, spec.variables, values, n), spec.fixed.kept);
   out.X_zi = spec.zi ? select_columns(build_model_matrix(*spec.zi, spec.variables, values, n), spec.zi->kept)
                      : Matrix(n, 0);

@@ -40,6 +40,12 @@ void check_numeric_expression(const Node& node, const formula::FormulaSource& so
                          node.begin);
       if (function->role == FunctionRole::Cbind)
         formula::fail_at(source, "cbind() can only be the response (left of '~')", node.begin);
+      if (function->role == FunctionRole::Basis)
+        formula::fail_at(source,
+                         node.text + "() must be a term of its own (e.g. y ~ " + node.text +
+                             "(x) + ...), not part of another expression or the response: only there are the "
+                             "training data's constants applied to new data (R's makepredictcall)",
+                         node.begin);
       for (const auto& arg : node.children) check_numeric_expression(*arg, source);
       return;
     }

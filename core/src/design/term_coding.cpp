@@ -26,7 +26,12 @@ bool coded_by_contrasts(const std::vector<formula::Term>& terms, std::size_t ter
 }
 
 std::vector<std::string> variable_column_names(const VariableSpec& spec, bool contrasts) {
-  if (spec.kind == VariableKind::Numeric) return {spec.label};
+  if (spec.kind == VariableKind::Numeric && spec.column_suffixes.empty()) return {spec.label};
+  if (spec.kind == VariableKind::Numeric) {  // poly(x, 2)1, poly(x, 2)2 (model.matrix's names)
+    std::vector<std::string> names;
+    for (const auto& suffix : spec.column_suffixes) names.push_back(spec.label + suffix);
+    return names;
+  }
   std::vector<std::string> names;
   for (std::size_t l = contrasts ? 1 : 0; l < spec.levels.size(); ++l) names.push_back(spec.label + spec.levels[l]);
   return names;

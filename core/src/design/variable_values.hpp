@@ -5,7 +5,7 @@
 namespace weft::design {
 
 struct VariableValues {
-  std::vector<double> numbers;  // numeric variables
+  std::vector<double> numbers;  // numeric variables: rows x VariableSpec::width(), column by column
   std::vector<int> codes;       // factors: index into the variable's levels; -1 for an unseen level
 };
 

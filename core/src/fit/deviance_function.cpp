@@ -1,6 +1,10 @@
 #include "fit/deviance_function.hpp"
 
+#include "progress/progress.hpp"
+
 #include <cmath>
+#include <cstdio>
+#include <string>
 #include <limits>
 
 namespace weft::fit {
@@ -91,6 +95,32 @@ SecondOrderDerivatives DevianceFunction::derivatives(const Vector& x, double f0,
   }
   d.hessian = (0.5 * (d.hessian + d.hessian.transpose())).eval();
   return d;
+}
+
+void ScaledObjective::report(const Vector& x, double value, const Vector* gradient) const {
+  char buffer[96];
+  std::snprintf(buffer, sizeof buffer, "deviance %.6f", value);
+  progress::advance_current(buffer);
+  if (!progress::tracing()) return;
+  // One line per evaluation, as lme4's verbose: iteration, stage, deviance, |gradient|, parameters.
+  constexpr Index kShown = 12;
+  std::string line;
+  std::snprintf(buffer, sizeof buffer, "iteration %4ld  %-7s deviance %.8g", progress::current()->next_count(),
+                stage_, value);
+  line += buffer;
+  if (gradient) {
+    std::snprintf(buffer, sizeof buffer, "  |gradient| %.3e", gradient->norm());
+    line += buffer;
+  } else {
+    line += "  |gradient| -        ";
+  }
+  line += "  parameters";
+  for (Index i = 0; i < x.size() && i < kShown; ++i) {
+    std::snprintf(buffer, sizeof buffer, " %.6g", x(i));
+    line += buffer;
+  }
+  if (x.size() > kShown) line += " ... (" + std::to_string(x.size()) + ")";
+  progress::trace(line);
 }
 
 }  // namespace weft::fit

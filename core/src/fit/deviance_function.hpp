@@ -34,6 +34,8 @@ class DevianceFunction {
     return [this](const Vector& x) { return (*this)(x); };
   }
 
+  bool beta_profiled() const { return beta_profiled_; }
+
   // The optimiser's vector and bounds for this form (the layout's, without beta if profiled).
   Vector from_layout(const Vector& full) const;
   // The parameters at x (with the current profiled beta).
@@ -57,17 +59,28 @@ class DevianceFunction {
 // preconditioning, see curvature_scales). An exception from an evaluation (a plugin error)
 // is stored and the optimizer gets EvaluationAborted instead, now and on every later call;
 // rethrow_failure() raises the stored error once the optimizer has returned.
+// Every evaluation is reported to this thread's progress monitor (progress/progress.hpp): one
+// trace line with --verbose (lme4's verbose: the deviance, the gradient's norm and the
+// parameters), a step of the current task's bar. Optimizer plugins never print.
 class ScaledObjective final : public Objective {
  public:
-  ScaledObjective(DevianceFunction& f, Vector scale) : f_(f), scale_(std::move(scale)) {}
+  ScaledObjective(DevianceFunction& f, Vector scale, const char* stage = "")
+      : f_(f), scale_(std::move(scale)), stage_(stage) {}
   Vector to_scaled(const Vector& x) const { return x.cwiseProduct(scale_); }
   Vector from_scaled(const Vector& z) const { return z.cwiseQuotient(scale_); }
   double value(const Vector& z) override {
-    return guarded([&] { return f_(from_scaled(z)); });
+    return guarded([&] {
+      const Vector x = from_scaled(z);
+      const double f = f_(x);
+      report(x, f, nullptr);
+      return f;
+    });
   }
   double value_and_gradient(const Vector& z, Vector& gradient) override {
     return guarded([&] {
-      const double f = f_.value_and_gradient(from_scaled(z), gradient);
+      const Vector x = from_scaled(z);
+      const double f = f_.value_and_gradient(x, gradient);
+      report(x, f, &gradient);
       gradient = gradient.cwiseQuotient(scale_);
       return f;
     });
@@ -88,8 +101,12 @@ class ScaledObjective final : public Objective {
     }
   }
 
+  // To the progress monitor: a trace line (gradient in x's coordinates, or none) and a bar step.
+  void report(const Vector& x, double value, const Vector* gradient) const;
+
   DevianceFunction& f_;
   Vector scale_;
+  const char* stage_;
   std::exception_ptr failure_;
 };
 

@@ -111,6 +111,8 @@ FitResult estimate(const PreparedModel& pm) {
   const StandardErrors se =
       standard_errors(layout, check.derivatives.hessian, problem.hessian, estimates, likelihood->beta_covariance());
   FitResult result = assemble_result(pm, problem, optimum, check, se, work, estimates, likelihood->modes());
+  const auto condvar = likelihood->conditional_covariances();  // at the estimates (evaluated last)
+  for (std::size_t t = 0; t < condvar.size() && t < result.ranef.size(); ++t) result.ranef[t].condvar = condvar[t];
   result.time_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

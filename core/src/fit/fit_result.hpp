@@ -28,6 +28,9 @@ struct ConditionalModes {
   std::vector<std::string> terms;
   std::vector<std::string> levels;
   Matrix values;  // levels x terms
+  // lme4's condVar: per level, the terms x terms conditional covariance of the level's effects
+  // (empty when the likelihood does not give it).
+  std::vector<Matrix> condvar;
 };
 
 struct FitResult {
@@ -48,6 +51,7 @@ struct FitResult {
   std::string optimizer_route;   // how the estimates were reached ("lbfgsb, then a restart", ...)
   int iterations = 0, function_evaluations = 0;
   Index nobs = 0;
+  Index n_omitted = 0;  // rows na_action: omit dropped for missing values
   std::vector<std::pair<std::string, Index>> ngroups;
   NamedValues fixef, se, zi_fixef, zi_se;
   std::vector<RandomEffectSummary> random;

@@ -174,7 +174,22 @@ PreparedModel prepare_model(const config::ModelSpec& spec, const data::DataFrame
   request.absorb_intercept = m.family->absorbs_intercept();
   request.zero_model = m.family->uses_zero_model();
   request.config_name = cfg;
-  m.built = design::build_model(request, data);
+  // na_action: omit fits the rows without a missing value in a column the model uses.
+  std::optional<data::DataFrame> complete;
+  if (spec.na_action == config::NaAction::Omit) {
+    const std::vector<std::size_t> dropped = design::incomplete_rows(request, data);
+    m.n_omitted = dropped.size();
+    if (!dropped.empty()) {
+      if (data.rows() - dropped.size() < 2)
+        throw InputError(data.source + ": na_action: omit leaves " + std::to_string(data.rows() - dropped.size()) +
+                         " of " + std::to_string(data.rows()) +
+                         " rows (the others have missing values in columns the model uses); a mixed model needs "
+                         "at least two");
+      complete.emplace(data::drop_rows(data, dropped));
+    }
+  }
+  const data::DataFrame& used = complete ? *complete : data;
+  m.built = design::build_model(request, used);
 
   // The family sees the response before it lists its parameters (ordinal: K - 1 thresholds).
   try {
@@ -192,7 +207,7 @@ PreparedModel prepare_model(const config::ModelSpec& spec, const data::DataFrame
                            "(add a random term or a `groups:` key)");
   const Observations obs{{mm.y.data(), std::size_t(mm.n())}, {mm.weights.data(), std::size_t(mm.n())}};
   if (auto problem = m.family->check_response(obs))
-    throw InputError(data.where(problem->row) + ": response " + m.built.response + ": " + problem->reason);
+    throw InputError(used.where(problem->row) + ": response " + m.built.response + ": " + problem->reason);
   return m;
 }
 

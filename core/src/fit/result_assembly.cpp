@@ -146,6 +146,7 @@ FitResult assemble_result(const PreparedModel& pm, const EstimationProblem& prob
   result.iterations = work.iterations;
   result.function_evaluations = work.evaluations;
   result.nobs = model.n();
+  result.n_omitted = Index(pm.n_omitted);
   result.formula = pm.formula;
   result.zi_formula = pm.zi_formula;
   result.response = pm.built.response;

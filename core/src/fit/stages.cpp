@@ -12,7 +12,7 @@ constexpr double kCurvatureStep = 1e-4;  // relative step of the second differen
 OptimizerResult minimize_preconditioned(DevianceFunction& f, const Optimizer& optimizer, const Vector& start,
                                         const Vector& lower, const Vector& upper) {
   const Vector scale = curvature_scales(f.as_function(), start, f(start), difference_steps(start, kCurvatureStep));
-  ScaledObjective objective(f, scale);
+  ScaledObjective objective(f, scale, f.beta_profiled() ? "stage 1" : "stage 2");
   OptimizerResult r;
   try {
     r = optimizer.minimize(objective, objective.to_scaled(start), objective.to_scaled(lower), objective.to_scaled(upper));

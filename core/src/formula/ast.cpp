@@ -61,4 +61,12 @@ NodePtr make_paren(NodePtr inner, std::size_t begin, std::size_t end) {
   return node;
 }
 
+void collect_names(const Node& node, std::vector<std::string>& names) {
+  if (node.is(NodeKind::Name)) {
+    if (std::find(names.begin(), names.end(), node.text) == names.end()) names.push_back(node.text);
+    return;
+  }
+  for (const auto& child : node.children) collect_names(*child, names);
+}
+
 }  // namespace weft::formula

@@ -42,6 +42,10 @@ struct Node {
 // The node inside any parentheses: ((x)) -> x.
 const Node& strip_parens(const Node& node);
 
+// Every name in the tree (data columns an expression reads; '.' too), in order of appearance,
+// each once. Function names are not names.
+void collect_names(const Node& node, std::vector<std::string>& names);
+
 // A Name node made by the program (the `groups:` shorthand), with no source position.
 NodePtr make_name(std::string name);
 

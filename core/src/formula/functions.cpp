@@ -6,8 +6,9 @@ namespace weft::formula {
 
 namespace {
 
-// log(x, base) as R; the other math functions take one argument.
-constexpr std::array<KnownFunction, 12> kFunctions{{
+// log(x, base) as R; the other math functions take one argument. poly(x, k): R's orthogonal
+// polynomials of degree k.
+constexpr std::array<KnownFunction, 14> kFunctions{{
     {"factor", FunctionRole::Factor, 1, 1},
     {"as.factor", FunctionRole::Factor, 1, 1},
     {"log", FunctionRole::Math, 1, 2},
@@ -18,6 +19,8 @@ constexpr std::array<KnownFunction, 12> kFunctions{{
     {"sqrt", FunctionRole::Math, 1, 1},
     {"abs", FunctionRole::Math, 1, 1},
     {"I", FunctionRole::AsIs, 1, 1},
+    {"scale", FunctionRole::Basis, 1, 1},
+    {"poly", FunctionRole::Basis, 2, 2},
     {"offset", FunctionRole::Offset, 1, 1},
     {"cbind", FunctionRole::Cbind, 2, 2},
 }};

@@ -13,6 +13,8 @@ enum class FunctionRole {
   Factor,    // factor(x), as.factor(x): x as a categorical variable
   Offset,    // offset(expr): added to the linear predictor, not a column of X
   Cbind,     // cbind(successes, failures): binomial response only
+  Basis,     // scale(x), poly(x, k): columns built with constants learned from the training data
+             // (R's makepredictcall carries them to new data); a term of their own only
 };
 
 struct KnownFunction {

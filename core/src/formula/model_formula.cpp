@@ -6,7 +6,35 @@
 
 namespace weft::formula {
 
-ModelFormula analyse_model_formula(FormulaSource source) {
+namespace {
+
+// The columns right of every '|' in the tree (the grouping factors).
+void collect_grouping_names(const Node& node, std::vector<std::string>& names) {
+  if (node.is_bar()) {
+    collect_names(node.rhs(), names);
+    return;
+  }
+  for (const auto& child : node.children) collect_grouping_names(*child, names);
+}
+
+// The name nodes '.' stands for, made in `model.extra_nodes`.
+std::vector<const Node*> dot_nodes(ModelFormula& model, const DotColumns& dot) {
+  std::vector<std::string> used;
+  collect_names(*model.response, used);
+  collect_grouping_names(*model.parsed.rhs, used);
+  used.insert(used.end(), dot.excluded.begin(), dot.excluded.end());
+  std::vector<const Node*> out;
+  for (const auto& column : dot.columns) {
+    if (column.empty() || column == "." || std::find(used.begin(), used.end(), column) != used.end()) continue;
+    model.extra_nodes.push_back(make_name(column));
+    out.push_back(model.extra_nodes.back().get());
+  }
+  return out;
+}
+
+}  // namespace
+
+ModelFormula analyse_model_formula(FormulaSource source, const DotColumns* dot) {
   ModelFormula model;
   model.source = std::move(source);
   model.parsed = parse_formula(model.source);
@@ -14,7 +42,9 @@ ModelFormula analyse_model_formula(FormulaSource source) {
     fail_at(model.source, "no response before '~' (expected 'response ~ terms')", model.parsed.tilde_offset);
   model.response = model.parsed.lhs.get();
   std::vector<const Node*> bars;
-  model.fixed = expand_terms(*model.parsed.rhs, model.source, &bars, "");
+  std::vector<const Node*> dot_columns;
+  if (dot) dot_columns = dot_nodes(model, *dot);
+  model.fixed = expand_terms(*model.parsed.rhs, model.source, &bars, "", dot ? &dot_columns : nullptr);
   // R's model.matrix gives the response no column on the right-hand side.
   const std::string response = deparse(*model.response);
   auto& terms = model.fixed.terms;

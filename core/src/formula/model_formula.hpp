@@ -22,9 +22,17 @@ struct ModelFormula {
   std::vector<std::string> warnings;  // as R's, e.g. the response dropped from the right-hand side
 };
 
+// What '.' on the right-hand side stands for (R's "all other columns"): the data's columns,
+// in order, less the response's columns, the grouping factors' columns and `excluded` (weights,
+// offset, the `groups:` shorthand). lme4 would put the grouping factors in as fixed effects too.
+struct DotColumns {
+  std::vector<std::string> columns;
+  std::vector<std::string> excluded;
+};
+
 // "response ~ fixed + (lhs | g) ...". Errors for a missing response and everything the parser
-// and the term expansion reject.
-ModelFormula analyse_model_formula(FormulaSource source);
+// and the term expansion reject; '.' is one unless `dot` says what it stands for.
+ModelFormula analyse_model_formula(FormulaSource source, const DotColumns* dot = nullptr);
 
 // "~ terms" with fixed effects only (the zi formula); a random term is an error saying
 // `random_error`, a response or offset() too.

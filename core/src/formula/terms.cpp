@@ -47,8 +47,8 @@ Term all_variables(const TermList& list) {
 class TermEncoder {
  public:
   TermEncoder(const FormulaSource& source, TermsModel& model, std::vector<const Node*>* bars,
-              std::string_view bar_error)
-      : source_(source), model_(model), bars_(bars), bar_error_(bar_error) {}
+              std::string_view bar_error, const std::vector<const Node*>* dot)
+      : source_(source), model_(model), bars_(bars), bar_error_(bar_error), dot_(dot) {}
 
   TermList encode(const Node& node, bool top_level) {
     switch (node.kind) {
@@ -59,6 +59,8 @@ class TermEncoder {
       }
       case NodeKind::Number: return constant(node);
       case NodeKind::Name:
+        if (node.text == "." && dot_) return dot_terms(node);
+        return {Term{install(node)}};
       case NodeKind::Call: return {Term{install(node)}};
       case NodeKind::Unary:
         if (node.text == "+") return encode(node.child(0), top_level);
@@ -166,6 +168,15 @@ class TermEncoder {
     return {};
   }
 
+  // '.': one main effect per column it stands for.
+  TermList dot_terms(const Node& node) {
+    if (dot_->empty())
+      fail_at(source_, "'.' (all other columns) stands for no column here: every column is already used", node.begin);
+    TermList out;
+    for (const Node* column : *dot_) out.push_back(Term{install(*column)});
+    return trim_repeats(std::move(out));
+  }
+
   int install(const Node& node) {
     if (node.is(NodeKind::Name) && node.text == ".")
       fail_at(source_, "'.' (all other columns) is not supported; name the columns", node.begin);
@@ -183,6 +194,7 @@ class TermEncoder {
   TermsModel& model_;
   std::vector<const Node*>* bars_;
   std::string_view bar_error_;
+  const std::vector<const Node*>* dot_;
   bool parity_ = true;
 };
 
@@ -204,9 +216,9 @@ bool TermsModel::uses(int variable) const {
 }
 
 TermsModel expand_terms(const Node& rhs, const FormulaSource& source, std::vector<const Node*>* bars,
-                        std::string_view bar_error) {
+                        std::string_view bar_error, const std::vector<const Node*>* dot) {
   TermsModel model;
-  TermEncoder encoder(source, model, bars, bar_error);
+  TermEncoder encoder(source, model, bars, bar_error, dot);
   TermList terms = encoder.encode(rhs, true);
 
   // R drops every term that contains an offset variable and records the offsets.

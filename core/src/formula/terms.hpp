@@ -39,7 +39,9 @@ struct TermsModel {
 // Expands `rhs`. Random-effect terms `(lhs | g)` at the top level (added with '+', or on the
 // left of '-') are collected into `bars` and otherwise ignored, as lme4's nobars(); with
 // bars == nullptr they are an error saying `bar_error`. Errors carry positions in `source`.
+// `dot`: what '.' stands for (R's "all other columns", one name node each); without it '.' is
+// an error.
 TermsModel expand_terms(const Node& rhs, const FormulaSource& source, std::vector<const Node*>* bars,
-                        std::string_view bar_error);
+                        std::string_view bar_error, const std::vector<const Node*>* dot = nullptr);
 
 }  // namespace weft::formula

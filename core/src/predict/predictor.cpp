@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 namespace weft::predict {
@@ -64,6 +65,25 @@ std::unique_ptr<Family> fitted_family(const json& model, const std::string& resu
   return family;
 }
 
+// Predictions for the complete rows spread over every newdata row: missing (NaN, class "NA")
+// where a row had a missing value (R's na.exclude).
+Predictions with_missing_rows(Predictions p, const design::NewDataDesign& nd) {
+  if (nd.rows.empty()) return p;
+  Matrix values = Matrix::Constant(nd.newdata_rows, p.values.cols(), std::numeric_limits<double>::quiet_NaN());
+  std::vector<std::string> classes;
+  if (!p.classes.empty()) classes.assign(std::size_t(nd.newdata_rows), "NA");
+  for (std::size_t i = 0; i < nd.rows.size(); ++i) {
+    values.row(nd.rows[i]) = p.values.row(Index(i));
+    if (!classes.empty()) classes[std::size_t(nd.rows[i])] = p.classes[i];
+  }
+  p.values = std::move(values);
+  p.classes = std::move(classes);
+  return p;
+}
+
+Predictions complete_rows(const json& model, const std::string& result_name, const design::NewDataDesign& nd,
+                          const PredictOptions& options, registry::PluginRegistry& registry);
+
 }  // namespace
 
 Predictions predict(const json& result, const std::string& result_name, const data::DataFrame& newdata,
@@ -71,6 +91,13 @@ Predictions predict(const json& result, const std::string& result_name, const da
   const json& model = field(result, "model", result_name);
   const design::NewDataDesign nd =
       design::build_newdata(field(model, "design", result_name), newdata, !options.population);
+  return with_missing_rows(complete_rows(model, result_name, nd, options, registry), nd);
+}
+
+namespace {
+
+Predictions complete_rows(const json& model, const std::string& result_name, const design::NewDataDesign& nd,
+                          const PredictOptions& options, registry::PluginRegistry& registry) {
   const Vector beta = vector_of(field(model, "beta", result_name), result_name, "beta");
   const Vector beta_zi = vector_of(field(model, "beta_zi", result_name), result_name, "beta_zi");
   if (beta.size() != nd.X.cols() || beta_zi.size() != nd.X_zi.cols())
@@ -142,5 +169,7 @@ Predictions predict(const json& result, const std::string& result_name, const da
   }
   return out;
 }
+
+}  // namespace
 
 }  // namespace weft::predict

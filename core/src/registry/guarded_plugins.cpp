@@ -131,6 +131,9 @@ class GuardedMarginalLikelihood final : public MarginalLikelihood {
   const Vector& modes() const override {
     return guard_("modes", [&]() -> const Vector& { return inner_->modes(); });
   }
+  std::vector<std::vector<Matrix>> conditional_covariances() const override {
+    return guard_("conditional_covariances", [&] { return inner_->conditional_covariances(); });
+  }
   HessianKind hessian() const override { return guard_("hessian", [&] { return inner_->hessian(); }); }
   void forget_modes() override { guard_("forget_modes", [&] { inner_->forget_modes(); }); }
 

@@ -2,6 +2,7 @@
 
 #include <weft/version.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 namespace weft::report {
@@ -29,8 +30,42 @@ ordered_json matrix_rows(const Matrix& m) {
   return rows;
 }
 
+// condvar: per level the k x k conditional covariance; condsd: per level the k conditional SDs.
 ordered_json mode_block(const fit::ConditionalModes& modes) {
-  return ordered_json{{"group", modes.group}, {"terms", modes.terms}, {"levels", modes.levels}, {"values", matrix_rows(modes.values)}};
+  ordered_json block{{"group", modes.group}, {"terms", modes.terms}, {"levels", modes.levels}, {"values", matrix_rows(modes.values)}};
+  if (modes.condvar.empty()) return block;
+  ordered_json condvar = ordered_json::array(), condsd = ordered_json::array();
+  for (const Matrix& v : modes.condvar) {
+    condvar.push_back(matrix_rows(v));
+    condsd.push_back(matrix_rows(v.diagonal().cwiseMax(0.0).cwiseSqrt().transpose()).front());
+  }
+  block["condvar"] = condvar;
+  block["condsd"] = condsd;
+  return block;
+}
+
+// Level j's covariance of a group split into several terms (x || g): block diagonal, the
+// blocks between terms are not reported (as lme4).
+void append_condvar(ordered_json& block, const fit::ConditionalModes& modes) {
+  if (!block.contains("condvar") || modes.condvar.size() != block["condvar"].size()) {
+    block.erase("condvar");
+    block.erase("condsd");
+    return;
+  }
+  for (std::size_t j = 0; j < modes.condvar.size(); ++j) {
+    auto& rows = block["condvar"][j];
+    const std::size_t before = rows.size();
+    const Matrix& v = modes.condvar[j];
+    for (auto& row : rows)
+      for (Index c = 0; c < v.cols(); ++c) row.push_back(0.0);
+    for (Index r = 0; r < v.rows(); ++r) {
+      ordered_json row = ordered_json::array();
+      for (std::size_t c = 0; c < before; ++c) row.push_back(0.0);
+      for (Index c = 0; c < v.cols(); ++c) row.push_back(number(v(r, c)));
+      rows.push_back(row);
+      block["condsd"][j].push_back(number(std::sqrt(std::max(v(r, r), 0.0))));
+    }
+  }
 }
 
 // `ranef` keyed by group; lme4 splits (x || g) into several terms of one group, which are
@@ -48,6 +83,7 @@ ordered_json ranef_by_group(const std::vector<fit::ConditionalModes>& ranef) {
     for (const auto& t : modes.terms) block["terms"].push_back(t);
     for (Index j = 0; j < modes.values.rows() && j < Index(block["values"].size()); ++j)
       for (Index c = 0; c < modes.values.cols(); ++c) block["values"][j].push_back(number(modes.values(j, c)));
+    append_condvar(block, modes);
   }
   return out;
 }
@@ -74,6 +110,7 @@ ordered_json result_document(const fit::FitResult& r) {
                       {"status", r.optimizer_status},
                       {"route", r.optimizer_route}};
   doc["nobs"] = r.nobs;
+  doc["n_omitted"] = r.n_omitted;
   ordered_json groups = ordered_json::object();
   for (const auto& [g, n] : r.ngroups) groups[g] = n;
   doc["ngroups"] = groups;

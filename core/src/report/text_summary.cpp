@@ -92,6 +92,9 @@ std::string random_effects_table(const fit::FitResult& r) {
   for (std::size_t g = 0; g < r.ngroups.size(); ++g)
     out << (g ? "; " : "") << r.ngroups[g].first << ", " << r.ngroups[g].second;
   out << "\n";
+  if (r.n_omitted > 0)  // na_action: omit, in R's words (summary.lm)
+    out << "  (" << r.n_omitted << (r.n_omitted == 1 ? " observation" : " observations")
+        << " deleted due to missingness)\n";
   return out.str();
 }
 

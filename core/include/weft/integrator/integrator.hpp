@@ -109,6 +109,10 @@ class MarginalLikelihood {
 
   // Spherical conditional modes u at the last evaluation (b = Lambda(theta) u).
   virtual const Vector& modes() const = 0;
+  // The conditional covariance of b = Lambda u at the last evaluation (lme4's condVar): per
+  // term (ModelMatrices::terms order), per level, the k x k block of s^2 Lambda H^-1 Lambda'
+  // (conditional_covariance.hpp). Empty when the likelihood cannot give it.
+  virtual std::vector<std::vector<Matrix>> conditional_covariances() const { return {}; }
   // Forget the warm start: the next evaluation solves its inner problem from u = 0. The kernel
   // compares the two at the optimum: where they differ, the inner problem has several modes
   // and the approximation is not unique there.

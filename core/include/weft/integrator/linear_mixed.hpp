@@ -19,6 +19,7 @@
 // evaluation works on q x q and q x p quantities only, so its cost does not grow with n.
 #include <weft/family.hpp>
 #include <weft/integrator/integrator.hpp>
+#include <weft/integrator/conditional_covariance.hpp>
 #include <weft/integrator/selected_inverse.hpp>
 #include <weft/integrator/sparse_gram.hpp>
 
@@ -282,6 +283,14 @@ class LinearMixedLikelihood : public MarginalLikelihood {
     return sigma2_ * (inverse.transpose() * inverse);                 // (L_X L_X')^-1
   }
 
+  // lme4's condVar: sigma^2 times the level blocks of Lambda B^-1 Lambda' at the last evaluation.
+  std::vector<std::vector<Matrix>> conditional_covariances() const override {
+    if (cholesky_.info() != Eigen::Success || theta_.size() != model_.n_theta()) return {};
+    SelectedInverse inverse;  // of B, through the factor of P B P' (largest_term_first_order)
+    inverse.compute(cholesky_.matrixL().nestedExpression(), order_.indices());
+    return conditional_covariance_blocks(inverse, model_.terms, theta_, sigma2_);
+  }
+
   // The pieces of the last evaluation, lme4's names (tests and diagnostics).
   double pwrss() const { return pwrss_; }
   double log_det_L() const { return log_det_L_; }
@@ -331,6 +340,7 @@ class LinearMixedLikelihood : public MarginalLikelihood {
   // Penalised least squares at theta; false where the factorisation fails.
   bool solve(const Vector& theta) {
     const SparseMatrix& B = gram_.update(theta);
+    theta_ = theta;
     permuted_B_.selfadjointView<Eigen::Lower>() = B.selfadjointView<Eigen::Lower>().twistedBy(order_);
     cholesky_.factorize(permuted_B_);
     if (cholesky_.info() != Eigen::Success) return false;
@@ -389,7 +399,7 @@ class LinearMixedLikelihood : public MarginalLikelihood {
 
   Matrix rx_;   // lower-triangular L_X = RX'
   Matrix RZX_;  // L^-1 P Lambda' Z'WX at the last evaluation
-  Vector beta_, u_, delta_;
+  Vector beta_, u_, delta_, theta_;
   SelectedInverse inverse_;         // B^-1 on L's pattern, for the gradient
   std::vector<long> inverse_slots_;  // per stored entry of B: its slot in inverse_
   std::vector<double> s_values_;

@@ -10,6 +10,7 @@
 //   -2 log L ~= f(u~) + log|A(u~)|.
 // The sparse Cholesky's symbolic analysis is done once (the pattern never changes).
 #include <weft/family.hpp>
+#include <weft/integrator/conditional_covariance.hpp>
 #include <weft/integrator/model.hpp>
 #include <weft/integrator/parallel_family.hpp>
 #include <weft/integrator/selected_inverse.hpp>
@@ -222,6 +223,13 @@ class PenalizedIrls {
                   row_terms((l1 - l0).cwiseQuotient(two_step), (a1 - a0).cwiseQuotient(two_step), (w1 - w0).cwiseQuotient(two_step));
     }
     return g.beta.allFinite() && g.theta.allFinite() && g.beta_zi.allFinite();
+  }
+
+  // lme4's condVar at the last solve: the level blocks of Lambda A^-1 Lambda', A = M'WM + I with
+  // the flavour's weights at the mode (the factor the log-determinant used).
+  std::vector<std::vector<Matrix>> conditional_covariances() const {
+    if (cholesky_.info() != Eigen::Success || theta_.size() != model_.n_theta()) return {};
+    return conditional_covariance_blocks(cholesky_, model_.terms, theta_, 1.0);
   }
 
   // The fixed-effects block of the joint (u, beta) Hessian with u eliminated,

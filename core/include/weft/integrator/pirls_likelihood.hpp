@@ -37,6 +37,9 @@ class PirlsLikelihood : public MarginalLikelihood {
   }
 
   const Vector& modes() const override { return pirls_.u(); }
+  std::vector<std::vector<Matrix>> conditional_covariances() const override {
+    return pirls_.conditional_covariances();
+  }
   void forget_modes() override { pirls_.reset_modes(); }
   HessianKind hessian() const override { return pirls_.hessian(); }
 
