@@ -13,6 +13,8 @@ struct FitArguments {
   std::string format = "text";
   std::optional<std::string> output;
   std::vector<std::string> set;
+  std::optional<std::string> confint;  // wald, profile or boot
+  double level = 0.95;
 };
 int run_fit(const FitArguments& args);
 

@@ -68,6 +68,8 @@ int main(int argc, char** argv) {
   fit_cmd->add_option("--set", fit.set, "Override one YAML key: --set optimizer=bobyqa (repeatable)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  fit_cmd->add_option("--confint", fit.confint, "Add confidence intervals: wald, profile (lme4's profile likelihood) or boot");
+  fit_cmd->add_option("--level", fit.level, "Confidence level of --confint (default 0.95)");
 
   weft::cli::PredictArguments predict;
   auto* predict_cmd = app.add_subcommand("predict", "Predict from a fitted result document on new data");
