@@ -162,6 +162,12 @@ double profiled_deviance(const fit::PreparedModel& pm, MarginalLikelihood& likel
 
 fit::ConfidenceIntervals confidence_intervals(const fit::PreparedModel& pm, const fit::FittedModel& fitted,
                                               const std::string& method, double level) {
+  if (method == "profile" && fitted.reml) {
+    // lme4 profiles a REML fit by ML (its profile's deviance is the ML one); Wald stays REML's.
+    fit::EstimateOptions ml;
+    ml.reml = false;
+    return confidence_intervals(pm, fit::estimate_model(pm, ml), method, level);
+  }
   const fit::FitResult& result = fitted.result;
   const double z = boost::math::quantile(boost::math::normal(), (1.0 + level) / 2.0);
   const ModelMatrices& model = pm.built.matrices;

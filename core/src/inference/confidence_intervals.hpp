@@ -8,7 +8,8 @@
 //    for zeta = -+z (a root, not lme4's spline; the ends agree within its interpolation error).
 //    SDs and correlations on lme4's sd/cor scale; an SD whose profile reaches 0 before zeta
 //    reaches -z has lower end 0. Fixed effects of an LMM (beta profiled by the likelihood) are
-//    held through the offset, as lme4 does. One thread per parameter.
+//    held through the offset, as lme4 does. One thread per parameter. A REML fit is profiled
+//    by ML, as lme4 does.
 #include "fit/fit_result.hpp"
 #include "fit/fitted_model.hpp"
 #include "fit/prepared_model.hpp"
