@@ -15,6 +15,8 @@ struct FitArguments {
   std::vector<std::string> set;
   bool verbose = false;  // --verbose: a trace line per optimizer evaluation
   bool quiet = false;    // --quiet: no progress bar, no trace
+  std::optional<std::string> confint;  // wald, profile or boot
+  double level = 0.95;
 };
 int run_fit(const FitArguments& args);
 

@@ -6,6 +6,7 @@
 #include "fit/estimation.hpp"
 #include "fit/prepared_model.hpp"
 #include "progress/progress.hpp"
+#include "inference/confidence_intervals.hpp"
 #include "registry/plugin_registry.hpp"
 #include "report/json_report.hpp"
 #include "report/text_summary.hpp"
@@ -17,6 +18,13 @@ namespace weft::cli {
 int run_fit(const FitArguments& args) {
   if (args.format != "text" && args.format != "json")
     throw InputError("--format: expected text or json, got '" + args.format + "'");
+  if (args.confint && *args.confint != "wald" && *args.confint != "profile") {
+    if (*args.confint == "boot")
+      throw InputError("--confint boot: the parametric bootstrap is not available yet; use wald or profile");
+    throw InputError("--confint: expected wald, profile or boot, got '" + *args.confint + "'");
+  }
+  if (!(args.level > 0 && args.level < 1))
+    throw InputError("--level: expected a number between 0 and 1, got " + std::to_string(args.level));
   config::LoadOptions load;
   load.data_override = args.data;
   load.set = args.set;
@@ -28,13 +36,17 @@ int run_fit(const FitArguments& args) {
       stderr, args.quiet ? progress::Verbosity::Quiet : args.verbose ? progress::Verbosity::Verbose
                                                                      : progress::Verbosity::Normal));
   const progress::Scope scope(&monitor);
-  std::optional<fit::FitResult> fitted;
+  const fit::PreparedModel model = fit::prepare_model(spec, data, registry);
+  std::optional<fit::FittedModel> fitted;
   {
     const progress::Task task(&monitor, "weft fit " + args.config);
-    const fit::PreparedModel model = fit::prepare_model(spec, data, registry);
-    fitted.emplace(fit::estimate(model));
+    fitted.emplace(fit::estimate_model(model));
   }
-  const fit::FitResult& result = *fitted;
+  fit::FitResult result = fitted->result;
+  if (args.confint) {
+    const progress::Task task(&monitor, "confint " + *args.confint);
+    result.confint = inference::confidence_intervals(model, *fitted, *args.confint, args.level);
+  }
   write_output(args.output, args.format == "json" ? report::dump(report::result_document(result))
                                                   : report::text_summary(result));
   return result.converged ? 0 : 3;

@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
                                          "parameters), as lme4's verbose");
   auto* quiet_flag = fit_cmd->add_flag("--quiet", fit.quiet, "No progress bar and no trace");
   verbose_flag->excludes(quiet_flag);
+  fit_cmd->add_option("--confint", fit.confint, "Add confidence intervals: wald, profile (lme4's profile likelihood) or boot");
+  fit_cmd->add_option("--level", fit.level, "Confidence level of --confint (default 0.95)");
 
   weft::cli::PredictArguments predict;
   auto* predict_cmd = app.add_subcommand("predict", "Predict from a fitted result document on new data");

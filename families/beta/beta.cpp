@@ -26,6 +26,12 @@ struct BetaDensity {
     return weft::check_open_unit_interval(y);
   }
   static double initial_mean(double y, double) { return y; }  // glmmTMB's beta_family mustart
+  static double simulate(double mu, double, const double* params, weft::RandomStream& random) {
+    return weft::continuous::draw_beta(random, mu, params[0]);
+  }
+  static double response_variance(double mu, double, const double* params) {
+    return weft::continuous::beta_variance(mu, params[0]);
+  }
 };
 
 }  // namespace

@@ -59,6 +59,13 @@ struct BinomialDensity {
     return std::nullopt;
   }
 
+  // Successes of round(w) trials, as a proportion (the response's scale).
+  static double simulate(double mu, double w, const double*, weft::RandomStream& random) {
+    const long long trials = std::llround(w);
+    if (trials <= 0) return 0.0;
+    return weft::draw::binomial(random, trials, mu) / double(trials);
+  }
+
   // R's binomial()$initialize: mustart = (weights * y + 0.5) / (weights + 1).
   static double initial_mean(double y, double w) { return (w * y + 0.5) / (w + 1.0); }
 };

@@ -34,6 +34,10 @@ struct GammaDensity {
     return weft::check_positive(y);
   }
   static double initial_mean(double y, double) { return y; }  // R's Gamma()$initialize
+  // Shape k, scale mu / k; a draw that underflows to 0 becomes the smallest positive number.
+  static double simulate(double mu, double, const double* params, weft::RandomStream& random) {
+    return std::max(weft::draw::gamma(random, params[0], mu / params[0]), std::numeric_limits<double>::min());
+  }
 };
 
 }  // namespace

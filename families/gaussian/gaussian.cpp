@@ -52,6 +52,12 @@ struct GaussianDensity {
     if (!std::isfinite(y)) return "expected a finite number, got " + weft::format_value(y);
     return std::nullopt;
   }
+  // N(mu, sigma^2 / w): w are precision weights (a row with weight 0 is its mean).
+  static double simulate(double mu, double w, const double* params, weft::RandomStream& random) {
+    if (!(w > 0)) return mu;
+    return weft::draw::normal(random, mu, params[0] / std::sqrt(w));
+  }
+
   // R's gaussian()$initialize takes mu = y; a positive value keeps the log and inverse links'
   // start finite (with the identity link the first IRLS step is least squares from any start).
   static double initial_mean(double y, double) { return y > 0 ? y : 0.1; }

@@ -37,6 +37,11 @@ struct NegativeBinomial1Density {
     return weft::check_count(y);
   }
   static double initial_mean(double y, double) { return y + 0.1; }
+  // A negative binomial of size mu / phi: var = mu (1 + phi).
+  static double simulate(double mu, double, const double* params, weft::RandomStream& random) {
+    return weft::draw::negative_binomial(random, mu, mu / params[0]);
+  }
+  static double response_variance(double mu, double, const double* params) { return mu * (1.0 + params[0]); }
 };
 
 }  // namespace

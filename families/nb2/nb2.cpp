@@ -37,6 +37,9 @@ struct NegativeBinomial2Density {
     return weft::check_count(y);
   }
   static double initial_mean(double y, double) { return y + 0.1; }
+  static double simulate(double mu, double, const double* params, weft::RandomStream& random) {
+    return weft::draw::negative_binomial(random, mu, params[0]);
+  }
 };
 
 }  // namespace

@@ -88,6 +88,25 @@ class OrdinalFamily final : public Family {
     cumulative::level_probabilities(link, theta, eta, out);
   }
 
+  // A level index from the level probabilities at eta (inversion of one uniform draw).
+  bool can_simulate() const override { return true; }
+  void simulate(std::span<const double>, const LinearPredictors& lp, const Link& link, std::span<const double> params,
+                RandomStream& random, std::span<double> y) const override {
+    const std::vector<double> theta = thresholds(params);
+    std::vector<double> p(theta.size() + 1);
+    for (std::size_t i = 0; i < lp.eta.size(); ++i) {
+      cumulative::level_probabilities(link, theta, lp.eta[i], p);
+      const double u = draw::uniform(random);
+      double below = 0;
+      std::size_t k = 0;
+      for (; k + 1 < p.size(); ++k) {
+        below += p[k];
+        if (u <= below) break;
+      }
+      y[i] = double(k);
+    }
+  }
+
   // The thresholds themselves, whatever their structure (clmm's Theta).
   std::vector<std::string> derived_names() const override { return cumulative::threshold_names(levels_); }
   void derive(std::span<const double> params, std::span<double> out) const override {

@@ -38,6 +38,11 @@ struct PoissonDensity {
     return weft::check_count(y);
   }
 
+  // Prior weights are not part of the draw (as R's simulate() for a Poisson glm).
+  static double simulate(double mu, double, const double*, weft::RandomStream& random) {
+    return weft::draw::poisson(random, mu);
+  }
+
   // R's poisson()$initialize: mustart = y + 0.1.
   static double initial_mean(double y, double) { return y + 0.1; }
 };

@@ -36,6 +36,14 @@ struct ZeroOneInflatedBetaDensity {
   static std::optional<std::string> check(double y, double /*w: checked by the adapter*/) {
     return weft::check_closed_unit_interval(y);
   }
+  // 0 or 1 with probability zoi (1 with probability coi), else the beta part.
+  static double simulate(double mu, double, const double* params, weft::RandomStream& random) {
+    if (weft::draw::bernoulli(random, params[1])) return weft::draw::bernoulli(random, params[2]) ? 1.0 : 0.0;
+    return draw_beta(random, mu, params[0]);
+  }
+  static double response_variance(double mu, double, const double* params) {
+    return zero_one_inflated_variance(mu, params[0], params[1], params[2]);
+  }
   // The mean of the beta part starts at y; a 0 or 1 does not inform it.
   static double initial_mean(double y, double) { return (y > 0 && y < 1) ? y : 0.5; }
 };

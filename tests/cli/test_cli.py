@@ -402,6 +402,34 @@ def test_fit_text_cbpp():
 
 
 @test
+def test_fit_confint_cbpp():
+    # the confint block (interface.md) and the summary's table; numbers in tests/reference/confint
+    for method in ("wald", "profile"):
+        doc = parse_json(weft("fit", CBPP_CBIND, "--format", "json", "--confint", method, "--level", "0.9").out,
+                         "fit --confint " + method)
+        ci = doc.get("confint")
+        check(isinstance(ci, dict) and ci.get("method") == method and ci.get("level") == 0.9,
+              "confint block: method and level: %r" % (ci,))
+        check(set(ci) == {"method", "level", "fixef", "random", "corr", "family_parameters"}, "confint keys: %r" % list(ci))
+        for name, value in doc["fixef"].items():
+            lo, hi = ci["fixef"][name]
+            check(lo < value < hi, "%s %s: %r does not hold the estimate %r" % (method, name, [lo, hi], value))
+        (lo, hi), = ci["random"][0]["sd"]
+        check(ci["random"][0]["group"] == "herd" and 0 <= lo < hi, "%s sd interval %r" % (method, [lo, hi]))
+    r = weft("fit", CBPP_CBIND, "--confint", "profile")
+    expect_ok(r)
+    check("Confidence intervals (profile, level 0.95):" in r.out and "sd_(Intercept)|herd" in r.out,
+          "the summary's confint table: " + r.out[-400:])
+
+
+@test
+def test_bad_confint():
+    bad_input(CBPP_MODEL, ["--confint", "bayes"], ["--confint", "wald", "profile", "bayes"])
+    bad_input(CBPP_MODEL, ["--confint", "boot"], ["--confint boot", "not available"])
+    bad_input(CBPP_MODEL, ["--confint", "wald", "--level", "1.5"], ["--level", "between 0 and 1"])
+
+
+@test
 def test_fit_json_cbpp():
     r = weft("fit", CBPP_CBIND, "--format", "json")
     expect_ok(r)

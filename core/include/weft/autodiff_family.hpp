@@ -22,6 +22,14 @@
 //   static double log_constant(double y, double w);  // the part of log p that depends on y and
 //       // w alone (log y!, log choose(n, k)); log_density and derivatives then leave it out and
 //       // the adapter adds it unless the caller asks to omit constants
+//   static double simulate(double mu, double w, const double* params, weft::RandomStream& random);
+//       // one draw of y (on the scale log_density takes) given mu and the prior weight, with the
+//       // draw functions of weft/random.hpp (Family::simulate: weft simulate, the bootstrap);
+//       // a family with a zero model takes the zero probability after w:
+//       // simulate(mu, w, pi, params, random)
+//   static double response_variance(double mu, double pi, const double* params);  // Var(y) at
+//       // w = 1 (Family::variance, for Pearson residuals); default: variance(mu, params) where
+//       // given, for families without a zero model
 // A family with a zero model sets `static constexpr bool zero_model = true;` and its
 // log_density takes the zero probability after mu, either as a weft::ZeroProbability (pi with
 // log pi and log(1 - pi) computed from the zero model's logit, exact when pi rounds to 0 or 1:
@@ -65,6 +73,18 @@ template <class D>
 concept DeclaresNormalSd = requires { { D::normal_sd_parameter } -> std::convertible_to<std::size_t>; };
 template <class D>
 concept HasZeroModel = requires { requires D::zero_model; };
+template <class D>
+concept HasSimulate = requires(double mu, double w, const double* p, RandomStream& r) {
+  { D::simulate(mu, w, p, r) } -> std::convertible_to<double>;
+};
+template <class D>
+concept HasZeroModelSimulate = requires(double mu, double w, double pi, const double* p, RandomStream& r) {
+  { D::simulate(mu, w, pi, p, r) } -> std::convertible_to<double>;
+};
+template <class D>
+concept HasResponseVariance = requires(double mu, double pi, const double* p) {
+  { D::response_variance(mu, pi, p) } -> std::convertible_to<double>;
+};
 template <class D>
 concept TakesZeroProbability = requires(double y, double w, double mu, const ZeroProbability& pi, const double* p) {
   D::log_density(y, w, mu, pi, p);
@@ -147,6 +167,41 @@ class AutoDiffFamily : public Family {
         }
       }
     }
+  }
+
+  bool can_simulate() const override {
+    if constexpr (kZeroModel) return detail::HasZeroModelSimulate<D>;
+    else return detail::HasSimulate<D>;
+  }
+
+  void simulate(std::span<const double> weights, const LinearPredictors& lp, const Link& link,
+                std::span<const double> params, RandomStream& random, std::span<double> y) const override {
+    if (!can_simulate()) return Family::simulate(weights, lp, link, params, random, y);
+    constexpr std::size_t kChunk = 256;
+    double mu[kChunk], mu_eta[kChunk], mu_eta2[kChunk];
+    const std::size_t n = lp.eta.size();
+    for (std::size_t start = 0; start < n; start += kChunk) {
+      const std::size_t len = std::min(kChunk, n - start);
+      link.inverse(lp.eta.subspan(start, len), {mu, len}, {mu_eta, len}, {mu_eta2, len});
+      for (std::size_t c = 0; c < len; ++c) {
+        const std::size_t i = start + c;
+        if constexpr (kZeroModel) {
+          if constexpr (detail::HasZeroModelSimulate<D>)
+            y[i] = D::simulate(mu[c], weights[i], ZeroProbability::from_logit(lp.eta_zi[i]).p, params.data(), random);
+        } else if constexpr (detail::HasSimulate<D>) {
+          y[i] = D::simulate(mu[c], weights[i], params.data(), random);
+        }
+      }
+    }
+  }
+
+  double variance(double mu, double zero_probability, std::span<const double> params) const override {
+    if constexpr (detail::HasResponseVariance<D>)
+      return D::response_variance(mu, zero_probability, params.data());
+    else if constexpr (detail::HasVariance<D> && !kZeroModel)
+      return D::variance(mu, params.data());
+    else
+      return Family::variance(mu, zero_probability, params);
   }
 
   // Value, first and second derivative of the log density in mu (public for tests).

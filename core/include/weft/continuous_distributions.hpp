@@ -6,8 +6,11 @@
 //   beta:    mean mu, precision phi: Beta(mu phi, (1 - mu) phi),      var = mu (1 - mu) / (1 + phi)
 //   zero-one inflated: p(0) = zoi (1 - coi), p(1) = zoi coi, density (1 - zoi) f(y) on (0, 1)
 #include <weft/jet_math.hpp>
+#include <weft/random.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace weft::continuous {
 
@@ -74,5 +77,22 @@ T log_zero_one_inflated(double y, const T& zoi, const T& coi, const T& log_f) {
 
 // E[y] of a zero-one-inflated distribution whose continuous part has mean mu.
 inline double zero_one_inflated_mean(double mu, double zoi, double coi) { return (1.0 - zoi) * mu + zoi * coi; }
+
+// Var(y) of Beta(mu phi, (1 - mu) phi).
+inline double beta_variance(double mu, double phi) { return mu * (1.0 - mu) / (1.0 + phi); }
+
+// A draw of Beta(mu phi, (1 - mu) phi) kept inside (0, 1) (a draw with a tiny shape can round to
+// 0 or 1, which the family's response check refuses).
+inline double draw_beta(RandomStream& random, double mu, double phi) {
+  const double y = draw::beta(random, mu * phi, (1.0 - mu) * phi);
+  return std::clamp(y, std::numeric_limits<double>::min(), 1.0 - std::numeric_limits<double>::epsilon() / 2);
+}
+
+// Var(y) of the zero-one-inflated beta: E[y^2] - E[y]^2 over its three parts.
+inline double zero_one_inflated_variance(double mu, double phi, double zoi, double coi) {
+  const double mean = zero_one_inflated_mean(mu, zoi, coi);
+  const double second = (1.0 - zoi) * (beta_variance(mu, phi) + mu * mu) + zoi * coi;
+  return second - mean * mean;
+}
 
 }  // namespace weft::continuous

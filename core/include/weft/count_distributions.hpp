@@ -7,6 +7,7 @@
 // ZeroProbability (pi, log pi, log(1 - pi) from the logit) so that pi near 0 or 1 stays exact.
 #include <weft/family.hpp>
 #include <weft/jet_math.hpp>
+#include <weft/random.hpp>
 #include <weft/response_checks.hpp>
 
 #include <cmath>
@@ -145,6 +146,8 @@ struct PoissonPmf {
   }
   template <class T>
   static T log_pmf(double y, const T& mu, const T*) { return log_poisson(y, mu); }
+  static double variance(double mu, const double*) { return mu; }
+  static double draw(RandomStream& random, double mu, const double*) { return weft::draw::poisson(random, mu); }
 };
 struct NegativeBinomial2Pmf {
   static std::vector<FamilyParameterInfo> parameters() { return {{"theta", ParameterScale::Log, 1.0}}; }
@@ -154,7 +157,28 @@ struct NegativeBinomial2Pmf {
   }
   template <class T>
   static T log_pmf(double y, const T& mu, const T* params) { return log_nb2(y, mu, params[0]); }
+  static double variance(double mu, const double* params) { return mu + mu * mu / params[0]; }
+  static double draw(RandomStream& random, double mu, const double* params) {
+    return weft::draw::negative_binomial(random, mu, params[0]);
+  }
 };
+
+// A draw of the base distribution given y > 0 (the hurdle's positive part): rejection while
+// zeros are not overwhelming, else inversion over y = 1, 2, ... (then the mean is small).
+template <class Pmf>
+double draw_positive(RandomStream& random, double mu, const double* params) {
+  const double f0 = std::exp(Pmf::log_pmf(0.0, mu, params));
+  if (f0 < 0.999)
+    for (int attempt = 0; attempt < 100000; ++attempt)
+      if (const double y = Pmf::draw(random, mu, params); y > 0) return y;
+  const double u = weft::draw::uniform(random) * -std::expm1(Pmf::log_pmf(0.0, mu, params));
+  double cumulative = 0, y = 1;
+  for (; y < 1e7; ++y) {
+    cumulative += std::exp(Pmf::log_pmf(y, mu, params));
+    if (cumulative >= u) break;
+  }
+  return y;
+}
 
 // The parts every count family with a zero model shares (an AutoDiffFamily density without
 // its name): log link, count responses, R's mustart.
@@ -182,6 +206,13 @@ struct ZeroInflated : ZeroModelCountDensity<Pmf> {
                                  Pmf::log_pmf_without_factorial(0.0, mu, params));
   }
   static double mean(double mu, double pi, const double*) { return (1.0 - pi) * mu; }
+  static double simulate(double mu, double, double pi, const double* params, RandomStream& random) {
+    return weft::draw::bernoulli(random, pi) ? 0.0 : Pmf::draw(random, mu, params);
+  }
+  // (1 - pi) E[f^2] - ((1 - pi) mu)^2
+  static double response_variance(double mu, double pi, const double* params) {
+    return (1.0 - pi) * (Pmf::variance(mu, params) + mu * mu) - (1.0 - pi) * (1.0 - pi) * mu * mu;
+  }
 };
 
 // Hurdle: p(0) = pi, p(y > 0) = (1 - pi) f(y) / (1 - f(0)); mean (1 - pi) mu / (1 - f(0)).
@@ -194,6 +225,15 @@ struct Hurdle : ZeroModelCountDensity<Pmf> {
   }
   static double mean(double mu, double pi, const double* params) {
     return (1.0 - pi) * mu / -std::expm1(Pmf::log_pmf(0.0, mu, params));
+  }
+  static double simulate(double mu, double, double pi, const double* params, RandomStream& random) {
+    return weft::draw::bernoulli(random, pi) ? 0.0 : draw_positive<Pmf>(random, mu, params);
+  }
+  // The positive part's moments are the base distribution's divided by 1 - f(0).
+  static double response_variance(double mu, double pi, const double* params) {
+    const double positive = -std::expm1(Pmf::log_pmf(0.0, mu, params));
+    const double mean = (1.0 - pi) * mu / positive;
+    return (1.0 - pi) * (Pmf::variance(mu, params) + mu * mu) / positive - mean * mean;
   }
 };
 

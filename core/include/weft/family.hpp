@@ -6,9 +6,12 @@
 // Ceres Jets. The interface is vectorised (one virtual call per evaluation of all rows).
 #include <weft/link.hpp>
 #include <weft/options.hpp>
+#include <weft/random.hpp>
 
+#include <limits>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -138,6 +141,28 @@ class Family {
   // parameters imply). `out` has one element per name.
   virtual std::vector<std::string> derived_names() const { return {}; }
   virtual void derive(std::span<const double> params, std::span<double> out) const { (void)params, (void)out; }
+
+  // ---- simulation and residuals (weft simulate, bootstrap, residuals; ABI 4) ----
+  // True when simulate() draws responses. Every shipped family does; a family without it
+  // cannot be simulated from, bootstrapped or given randomized quantile residuals (the kernel
+  // says so), and fits as before.
+  virtual bool can_simulate() const { return false; }
+  // One response per row from p(y | eta, params), on the scale evaluate() takes: binomial
+  // proportions of `weights` trials, level indices for a response with levels. `weights` are
+  // the rows' prior weights as in the fit (a family may ignore them where they are not part
+  // of the distribution, as R's simulate() ignores Poisson weights). Draws come from `random`
+  // (weft/random.hpp), row by row in order, so that a seed fixes the responses.
+  virtual void simulate(std::span<const double> weights, const LinearPredictors& lp, const Link& link,
+                        std::span<const double> params, RandomStream& random, std::span<double> y) const {
+    (void)weights, (void)lp, (void)link, (void)params, (void)random, (void)y;
+    throw std::logic_error("family '" + name() + "' cannot simulate responses");
+  }
+  // Var(y) of a row with prior weight 1 given mu and the zero probability (Pearson residuals
+  // are (y - E y) / sqrt(variance / w)); NaN when the family does not know it.
+  virtual double variance(double mu, double zero_probability, std::span<const double> params) const {
+    (void)mu, (void)zero_probability, (void)params;
+    return std::numeric_limits<double>::quiet_NaN();
+  }
 };
 
 }  // namespace weft

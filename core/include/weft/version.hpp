@@ -12,5 +12,5 @@
 // The registry refuses a plugin whose version of either differs, with a message naming the file.
 
 #define WEFT_VERSION_STRING "0.2.0"
-#define WEFT_ABI_VERSION 3u
-#define WEFT_INTEGRATOR_ABI_VERSION 3u
+#define WEFT_ABI_VERSION 4u
+#define WEFT_INTEGRATOR_ABI_VERSION 4u

@@ -13,7 +13,22 @@
 
 namespace weft::fit {
 
-class DevianceFunction {
+// A function of a vector with its gradient, as optimizers see it through ScaledObjective: the
+// deviance of the layout vector (DevianceFunction) or of a profile's nuisance parameters
+// (inference/held_parameter.hpp).
+class DifferentiableFunction {
+ public:
+  virtual ~DifferentiableFunction() = default;
+  virtual double operator()(const Vector& x) = 0;
+  virtual double value_and_gradient(const Vector& x, Vector& gradient) = 0;
+  ScalarFunction as_function() {
+    return [this](const Vector& x) { return (*this)(x); };
+  }
+  // What --verbose's trace lines call this function's minimisation.
+  virtual const char* stage() const { return ""; }
+};
+
+class DevianceFunction final : public DifferentiableFunction {
  public:
   // `beta_profiled`: x omits the beta block; beta follows the inner problem's joint mode
   // (starting from `start.beta`, kept between calls as a warm start).
@@ -23,18 +38,15 @@ class DevianceFunction {
   // Relative step of the central differences where the integrator gives no gradient.
   static constexpr double kGradientStep = 1e-5;
 
-  double operator()(const Vector& x);
-  double value_and_gradient(const Vector& x, Vector& gradient);
+  double operator()(const Vector& x) override;
+  double value_and_gradient(const Vector& x, Vector& gradient) override;
 
   // Gradient and Hessian at x: the Hessian by forward differences of analytic gradients when
   // there are any (n gradients), else by central differences of values (2n^2 deviances).
   SecondOrderDerivatives derivatives(const Vector& x, double f0, const Vector& h);
 
-  ScalarFunction as_function() {
-    return [this](const Vector& x) { return (*this)(x); };
-  }
-
   bool beta_profiled() const { return beta_profiled_; }
+  const char* stage() const override { return beta_profiled_ ? "stage 1" : "stage 2"; }
 
   // The optimiser's vector and bounds for this form (the layout's, without beta if profiled).
   Vector from_layout(const Vector& full) const;
@@ -64,8 +76,7 @@ class DevianceFunction {
 // parameters), a step of the current task's bar. Optimizer plugins never print.
 class ScaledObjective final : public Objective {
  public:
-  ScaledObjective(DevianceFunction& f, Vector scale, const char* stage = "")
-      : f_(f), scale_(std::move(scale)), stage_(stage) {}
+  ScaledObjective(DifferentiableFunction& f, Vector scale) : f_(f), scale_(std::move(scale)), stage_(f.stage()) {}
   Vector to_scaled(const Vector& x) const { return x.cwiseProduct(scale_); }
   Vector from_scaled(const Vector& z) const { return z.cwiseQuotient(scale_); }
   double value(const Vector& z) override {
@@ -104,7 +115,7 @@ class ScaledObjective final : public Objective {
   // To the progress monitor: a trace line (gradient in x's coordinates, or none) and a bar step.
   void report(const Vector& x, double value, const Vector* gradient) const;
 
-  DevianceFunction& f_;
+  DifferentiableFunction& f_;
   Vector scale_;
   const char* stage_;
   std::exception_ptr failure_;

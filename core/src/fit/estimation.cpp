@@ -59,14 +59,16 @@ std::vector<Vector> other_starts(const EstimationProblem& problem, const ModelPa
 
 }  // namespace
 
-FitResult estimate(const PreparedModel& pm) {
-  const auto started = std::chrono::steady_clock::now();
-  StepTimer timer;
-  const ModelMatrices& model = pm.built.matrices;
-  std::unique_ptr<MarginalLikelihood> likelihood;
+BindOptions bind_options(const PreparedModel& pm, bool reml) {
   BindOptions options;
-  options.reml = pm.reml;
+  options.reml = reml;
   for (const auto& fixed : pm.fixed_family_parameters) options.fixed_family_parameters.push_back(fixed.has_value());
+  return options;
+}
+
+std::unique_ptr<MarginalLikelihood> bind_likelihood(const PreparedModel& pm, const ModelMatrices& model,
+                                                    const BindOptions& options) {
+  std::unique_ptr<MarginalLikelihood> likelihood;
   try {
     likelihood = pm.integrator->bind(model, *pm.family, *pm.link, options);
   } catch (const registry::PluginError&) {
@@ -74,18 +76,30 @@ FitResult estimate(const PreparedModel& pm) {
   } catch (const InputError& e) {  // the integrator's verdict on this model (AGQ and crossed factors, REML)
     throw InputError(pm.config_name + ": integrator " + pm.integrator_name + ": " + e.what());
   }
-  if (likelihood->reml() != pm.reml)
+  if (likelihood->reml() != options.reml)
     throw InputError(pm.config_name + ": reml: integrator '" + pm.integrator_name + "' does not fit by " +
-                     (pm.reml ? "REML; use reml: false" : "maximum likelihood; use reml: true"));
+                     (options.reml ? "REML; use reml: false" : "maximum likelihood; use reml: true"));
+  return likelihood;
+}
+
+FitResult estimate(const PreparedModel& pm) { return estimate_model(pm).result; }
+
+FittedModel estimate_model(const PreparedModel& pm, const EstimateOptions& how) {
+  const auto started = std::chrono::steady_clock::now();
+  StepTimer timer;
+  const ModelMatrices& model = how.matrices ? *how.matrices : pm.built.matrices;
+  const bool reml = how.reml.value_or(pm.reml);
+  const std::unique_ptr<MarginalLikelihood> likelihood = bind_likelihood(pm, model, bind_options(pm, reml));
   ParameterLayout layout(model, pm.family->parameters(), pm.fixed_family_parameters, likelihood->profiled());
   const EstimationProblem problem(model, *likelihood, layout);
   WorkCount work;
 
   const ModelParameters start =
-      finite_start(problem, start_values(problem, *pm.family, *pm.link, pm.start, pm.config_name));
+      how.start ? *how.start : finite_start(problem, start_values(problem, *pm.family, *pm.link, pm.start, pm.config_name));
   layout.set_profiled_start(start);  // the likelihood's first solve starts from the GLM's beta
   timer.lap("start values (GLM, moments)");
-  const ModelParameters staged = first_stage_pays(problem) ? first_stage(problem, *pm.first_stage_optimizer, start, work) : start;
+  const ModelParameters staged =
+      !how.start && first_stage_pays(problem) ? first_stage(problem, *pm.first_stage_optimizer, start, work) : start;
   timer.lap("stage 1 (beta in the inner problem)");
 
   DevianceFunction deviance(*likelihood, layout);
@@ -107,14 +121,20 @@ FitResult estimate(const PreparedModel& pm) {
       timer.lap("boundary fit: other starts");
     }
   }
-  const ModelParameters estimates = deviance.estimates(optimum.x);  // and the modes at the optimum
+  FittedModel fitted;
+  fitted.estimates = deviance.estimates(optimum.x);  // and the modes at the optimum
+  fitted.modes = likelihood->modes();
   const StandardErrors se =
-      standard_errors(layout, check.derivatives.hessian, problem.hessian, estimates, likelihood->beta_covariance());
-  FitResult result = assemble_result(pm, problem, optimum, check, se, work, estimates, likelihood->modes());
+      standard_errors(layout, check.derivatives.hessian, problem.hessian, fitted.estimates, likelihood->beta_covariance());
+  fitted.result = assemble_result(pm, problem, optimum, check, se, work, fitted.estimates, fitted.modes);
   const auto condvar = likelihood->conditional_covariances();  // at the estimates (evaluated last)
-  for (std::size_t t = 0; t < condvar.size() && t < result.ranef.size(); ++t) result.ranef[t].condvar = condvar[t];
-  result.time_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  return result;
+  for (std::size_t t = 0; t < condvar.size() && t < fitted.result.ranef.size(); ++t)
+    fitted.result.ranef[t].condvar = condvar[t];
+  fitted.result.time_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  fitted.x = optimum.x;
+  fitted.hessian = check.derivatives.hessian;
+  fitted.reml = reml;
+  return fitted;
 }
 
 }  // namespace weft::fit

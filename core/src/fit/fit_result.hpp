@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +32,31 @@ struct ConditionalModes {
   // lme4's condVar: per level, the terms x terms conditional covariance of the level's effects
   // (empty when the likelihood does not give it).
   std::vector<Matrix> condvar;
+};
+
+// Confidence intervals (weft fit --confint): lme4's confint() layout, every end on the
+// parameter's natural scale (SDs, correlations, family parameters as reported). NaN: none.
+struct Interval {
+  double lower = std::numeric_limits<double>::quiet_NaN();
+  double upper = std::numeric_limits<double>::quiet_NaN();
+};
+struct ConfidenceIntervals {
+  std::string method;  // "wald" or "profile"
+  double level = 0.95;
+  std::vector<std::pair<std::string, Interval>> fixef;
+  struct StandardDeviations {
+    std::string group;
+    std::vector<std::string> terms;
+    std::vector<Interval> sd;
+  };
+  std::vector<StandardDeviations> random;
+  struct Correlation {
+    std::string group;
+    std::vector<std::string> terms;  // the two terms
+    Interval interval;
+  };
+  std::vector<Correlation> corr;
+  std::vector<std::pair<std::string, Interval>> family_parameters;
 };
 
 struct FitResult {
@@ -70,6 +96,7 @@ struct FitResult {
   std::string formula, zi_formula, response, data_name;
   nlohmann::json model;  // what predict needs
   double time_seconds = 0;
+  std::optional<ConfidenceIntervals> confint;  // with --confint
 };
 
 }  // namespace weft::fit

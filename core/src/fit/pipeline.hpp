@@ -51,8 +51,11 @@ ModelParameters finite_start(const EstimationProblem& problem, ModelParameters s
 // Minimises `f` from `start` with `optimizer`, preconditioned by the curvature at the start
 // (curvature_scales), bounds `lower`/`upper` in f's coordinates. A plugin error during an
 // evaluation ends the run and is rethrown here.
-OptimizerResult minimize_preconditioned(DevianceFunction& f, const Optimizer& optimizer, const Vector& start,
+OptimizerResult minimize_preconditioned(DifferentiableFunction& f, const Optimizer& optimizer, const Vector& start,
                                         const Vector& lower, const Vector& upper);
+// The same with the scales given (s_i > 0: the optimizer sees z = s .* x).
+OptimizerResult minimize_scaled(DifferentiableFunction& f, const Optimizer& optimizer, const Vector& start,
+                                const Vector& lower, const Vector& upper, const Vector& scale);
 
 // lme4's first stage (nAGQ = 0): every parameter but beta, with beta in the inner problem.
 // Returns the improved start, or `start` when the integrator cannot profile beta.

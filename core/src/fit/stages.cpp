@@ -9,10 +9,15 @@ namespace {
 constexpr double kCurvatureStep = 1e-4;  // relative step of the second differences for preconditioning
 }  // namespace
 
-OptimizerResult minimize_preconditioned(DevianceFunction& f, const Optimizer& optimizer, const Vector& start,
+OptimizerResult minimize_preconditioned(DifferentiableFunction& f, const Optimizer& optimizer, const Vector& start,
                                         const Vector& lower, const Vector& upper) {
   const Vector scale = curvature_scales(f.as_function(), start, f(start), difference_steps(start, kCurvatureStep));
-  ScaledObjective objective(f, scale, f.beta_profiled() ? "stage 1" : "stage 2");
+  return minimize_scaled(f, optimizer, start, lower, upper, scale);
+}
+
+OptimizerResult minimize_scaled(DifferentiableFunction& f, const Optimizer& optimizer, const Vector& start,
+                                const Vector& lower, const Vector& upper, const Vector& scale) {
+  ScaledObjective objective(f, scale);
   OptimizerResult r;
   try {
     r = optimizer.minimize(objective, objective.to_scaled(start), objective.to_scaled(lower), objective.to_scaled(upper));

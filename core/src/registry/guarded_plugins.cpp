@@ -98,6 +98,14 @@ class GuardedFamily final : public Family {
   void derive(std::span<const double> params, std::span<double> out) const override {
     guard_("derive", [&] { inner_->derive(params, out); });
   }
+  bool can_simulate() const override { return guard_("can_simulate", [&] { return inner_->can_simulate(); }); }
+  void simulate(std::span<const double> weights, const LinearPredictors& lp, const Link& link,
+                std::span<const double> params, RandomStream& random, std::span<double> y) const override {
+    guard_("simulate", [&] { inner_->simulate(weights, lp, link, params, random, y); });
+  }
+  double variance(double mu, double zero_probability, std::span<const double> params) const override {
+    return guard_("variance", [&] { return inner_->variance(mu, zero_probability, params); });
+  }
 
  private:
   std::unique_ptr<Family> inner_;

@@ -88,6 +88,33 @@ ordered_json ranef_by_group(const std::vector<fit::ConditionalModes>& ranef) {
   return out;
 }
 
+ordered_json interval(const fit::Interval& i) { return ordered_json::array({number(i.lower), number(i.upper)}); }
+
+ordered_json named_intervals(const std::vector<std::pair<std::string, fit::Interval>>& values) {
+  ordered_json out = ordered_json::object();
+  for (const auto& [name, i] : values) out[name] = interval(i);
+  return out;
+}
+
+// interface.md's "confint" block.
+ordered_json confint_block(const fit::ConfidenceIntervals& c) {
+  ordered_json out;
+  out["method"] = c.method;
+  out["level"] = c.level;
+  out["fixef"] = named_intervals(c.fixef);
+  out["random"] = ordered_json::array();
+  for (const auto& r : c.random) {
+    ordered_json sd = ordered_json::array();
+    for (const auto& i : r.sd) sd.push_back(interval(i));
+    out["random"].push_back(ordered_json{{"group", r.group}, {"terms", r.terms}, {"sd", sd}});
+  }
+  out["corr"] = ordered_json::array();
+  for (const auto& k : c.corr)
+    out["corr"].push_back(ordered_json{{"group", k.group}, {"terms", k.terms}, {"interval", interval(k.interval)}});
+  out["family_parameters"] = named_intervals(c.family_parameters);
+  return out;
+}
+
 }  // namespace
 
 ordered_json result_document(const fit::FitResult& r) {
@@ -133,6 +160,7 @@ ordered_json result_document(const fit::FitResult& r) {
   doc["ranef"] = ranef_by_group(r.ranef);
   doc["model"] = r.model;
   doc["time_seconds"] = r.time_seconds;
+  if (r.confint) doc["confint"] = confint_block(*r.confint);
   return doc;
 }
 

@@ -100,6 +100,25 @@ std::string random_effects_table(const fit::FitResult& r) {
 
 }  // namespace
 
+// confint()'s table: one row per parameter (lme4's names: sd_(Intercept)|herd, cor_..., sigma).
+static std::string confint_table(const fit::ConfidenceIntervals& c) {
+  std::vector<std::pair<std::string, fit::Interval>> rows;
+  for (const auto& r : c.random)
+    for (std::size_t t = 0; t < r.terms.size() && t < r.sd.size(); ++t) rows.emplace_back("sd_" + r.terms[t] + "|" + r.group, r.sd[t]);
+  for (const auto& k : c.corr) rows.emplace_back("cor_" + k.terms[0] + "." + k.terms[1] + "|" + k.group, k.interval);
+  for (const auto& f : c.family_parameters) rows.push_back(f);
+  for (const auto& f : c.fixef) rows.push_back(f);
+  std::size_t width = 0;
+  for (const auto& row : rows) width = std::max(width, row.first.size());
+  const double tail = 100.0 * (1.0 - c.level) / 2.0;
+  std::ostringstream out;
+  out << pad("", width, true) << " " << pad(format("%.1f %%", tail), 12, false) << " "
+      << pad(format("%.1f %%", 100.0 - tail), 12, false) << "\n";
+  for (const auto& [name, i] : rows)
+    out << pad(name, width, true) << " " << pad(number(i.lower, 6), 12, false) << " " << pad(number(i.upper, 6), 12, false) << "\n";
+  return out.str();
+}
+
 std::string text_summary(const fit::FitResult& r) {
   std::ostringstream out;
   const bool reml = r.criterion == "REML";
@@ -156,6 +175,9 @@ std::string text_summary(const fit::FitResult& r) {
     out << (r.zi_fixef.empty() ? "Fixed effects:\n" : "Conditional model fixed effects:\n")
         << coefficient_table(r.fixef, r.se, r.linear_mixed_model ? TestColumns::T : TestColumns::ZWithP);
   if (!r.zi_fixef.empty()) out << "\nZero model fixed effects (logit):\n" << coefficient_table(r.zi_fixef, r.zi_se);
+  if (r.confint)
+    out << "\nConfidence intervals (" << (r.confint->method == "wald" ? "Wald" : r.confint->method) << ", level "
+        << number(r.confint->level, 3) << "):\n" << confint_table(*r.confint);
   if (!r.converged) out << "\nThe optimizer did not converge: the estimates are not reliable.\n";
   for (const auto& w : r.warnings) out << (r.converged ? "\n" : "") << "warning: " << w << "\n";
   return out.str();

@@ -264,6 +264,12 @@ class LinearMixedLikelihood : public MarginalLikelihood {
     gradient.theta = g;
     gradient.beta = Vector::Zero(p);
     gradient.family.assign(at.family.size(), 0.0);
+    // sigma held by the caller (not profiled): d/dsigma of r^2 / sigma^2 + n' log(2 pi sigma^2),
+    // for callers that move it themselves (profiles on the sigma scale).
+    if (sigma_fixed_ && sigma_index_ < gradient.family.size()) {
+      const double sigma = std::sqrt(sigma2_);
+      gradient.family[sigma_index_] = -2.0 * pwrss_ / (sigma2_ * sigma) + 2.0 * dof / sigma;
+    }
     gradient.beta_zi = Vector::Zero(model_.X_zi.cols());
     return g.allFinite();
   }
