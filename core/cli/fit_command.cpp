@@ -5,26 +5,50 @@
 #include "data/data_frame.hpp"
 #include "fit/estimation.hpp"
 #include "fit/prepared_model.hpp"
-#include "progress/progress.hpp"
+#include "inference/bootstrap.hpp"
 #include "inference/confidence_intervals.hpp"
+#include "progress/progress.hpp"
 #include "registry/plugin_registry.hpp"
 #include "report/json_report.hpp"
 #include "report/text_summary.hpp"
 
+#include <cstdio>
 #include <optional>
 
 namespace weft::cli {
 
+namespace {
+
+// The bootstrap's replicates as CSV: one row per replicate, one column per parameter (lme4's
+// confint names), "NA" where a refit failed, and whether the refit converged.
+std::string draws_csv(const inference::BootstrapResult& boot) {
+  std::string csv = "replicate";
+  for (const auto& name : boot.names) csv += "," + csv_field(name);
+  csv += ",converged\n";
+  char buffer[40];
+  for (Index d = 0; d < boot.draws.rows(); ++d) {
+    csv += std::to_string(d + 1);
+    for (Index k = 0; k < boot.draws.cols(); ++k) {
+      const double v = boot.draws(d, k);
+      if (std::isfinite(v)) std::snprintf(buffer, sizeof buffer, ",%.17g", v);
+      csv += std::isfinite(v) ? std::string(buffer) : std::string(",NA");
+    }
+    csv += boot.converged[std::size_t(d)] ? ",TRUE\n" : ",FALSE\n";
+  }
+  return csv;
+}
+
+}  // namespace
+
 int run_fit(const FitArguments& args) {
   if (args.format != "text" && args.format != "json")
     throw InputError("--format: expected text or json, got '" + args.format + "'");
-  if (args.confint && *args.confint != "wald" && *args.confint != "profile") {
-    if (*args.confint == "boot")
-      throw InputError("--confint boot: the parametric bootstrap is not available yet; use wald or profile");
+  if (args.confint && *args.confint != "wald" && *args.confint != "profile" && *args.confint != "boot")
     throw InputError("--confint: expected wald, profile or boot, got '" + *args.confint + "'");
-  }
   if (!(args.level > 0 && args.level < 1))
     throw InputError("--level: expected a number between 0 and 1, got " + std::to_string(args.level));
+  if (args.nsim < 2 && args.confint == "boot")
+    throw InputError("--nsim: the bootstrap needs at least 2 replicates, got " + std::to_string(args.nsim));
   config::LoadOptions load;
   load.data_override = args.data;
   load.set = args.set;
@@ -43,13 +67,30 @@ int run_fit(const FitArguments& args) {
     fitted.emplace(fit::estimate_model(model));
   }
   fit::FitResult result = fitted->result;
-  if (args.confint) {
+  std::optional<std::string> draws;
+  if (args.confint == "boot") {
+    const inference::BootstrapResult boot =
+        inference::parametric_bootstrap(model, *fitted, args.nsim, args.seed, args.level);
+    result.confint = boot.intervals;
+    result.confint->replicates = args.nsim;
+    result.confint->seed = args.seed;
+    result.confint->failed = boot.n_failed;
+    result.confint->not_converged = boot.n_not_converged;
+    if (args.draws) draws = draws_csv(boot);
+  } else if (args.confint) {
     const progress::Task task(&monitor, "confint " + *args.confint);
     result.confint = inference::confidence_intervals(model, *fitted, *args.confint, args.level);
   }
+  if (draws) write_output(args.draws, *draws);
   write_output(args.output, args.format == "json" ? report::dump(report::result_document(result))
                                                   : report::text_summary(result));
   return result.converged ? 0 : 3;
+}
+
+int run_bootstrap(const FitArguments& args) {
+  FitArguments boot = args;
+  boot.confint = "boot";
+  return run_fit(boot);
 }
 
 }  // namespace weft::cli

@@ -76,6 +76,42 @@ int main(int argc, char** argv) {
   fit_cmd->add_option("--confint", fit.confint, "Add confidence intervals: wald, profile (lme4's profile likelihood) or boot");
   fit_cmd->add_option("--level", fit.level, "Confidence level of --confint (default 0.95)");
 
+  fit_cmd->add_option("--nsim", fit.nsim, "--confint boot: bootstrap replicates (default 500)");
+  fit_cmd->add_option("--seed", fit.seed, "--confint boot: seed of the simulations (default 1)");
+
+  // weft bootstrap: the fit's options, the bootstrap's percentiles in the summary.
+  weft::cli::FitArguments boot;
+  auto* boot_cmd = app.add_subcommand("bootstrap", "Parametric bootstrap of a model (lme4's bootMer): percentile intervals");
+  boot_cmd->add_option("model", boot.config, "Model YAML file")->required();
+  boot_cmd->add_option("--nsim", boot.nsim, "Replicates (default 500)");
+  boot_cmd->add_option("--seed", boot.seed, "Seed (default 1): the same seed gives the same draws on any number of threads");
+  boot_cmd->add_option("--level", boot.level, "Confidence level (default 0.95)");
+  boot_cmd->add_option("--draws", boot.draws, "Write every replicate's parameters to this CSV file");
+  boot_cmd->add_option("--data", boot.data, "Data CSV (overrides the YAML's data)");
+  boot_cmd->add_option("--format", boot.format, "text (lme4-style summary) or json (result document)");
+  boot_cmd->add_option("--output", boot.output, "Write the result to this file instead of stdout");
+  boot_cmd->add_option("--set", boot.set, "Override one YAML key (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  boot_cmd->add_flag("--quiet", boot.quiet, "No progress bar");
+
+  weft::cli::SimulateArguments simulate;
+  auto* simulate_cmd = app.add_subcommand("simulate", "Simulate responses from a fitted result document (lme4's simulate)");
+  simulate_cmd->add_option("result", simulate.result, "Result JSON written by `weft fit --format json`")->required();
+  simulate_cmd->add_option("--nsim", simulate.nsim, "Number of simulated data sets (default 1)");
+  simulate_cmd->add_option("--seed", simulate.seed, "Seed (default 1)");
+  simulate_cmd->add_flag("--conditional", simulate.conditional,
+                         "Conditional on the fitted random effects (lme4's use.u = TRUE); default: new ones");
+  simulate_cmd->add_option("--output", simulate.output, "Write the CSV to this file instead of stdout");
+
+  weft::cli::ResidualsArguments residuals;
+  auto* residuals_cmd = app.add_subcommand("residuals", "Residuals of a fitted result document: response, pearson, deviance, quantile");
+  residuals_cmd->add_option("result", residuals.result, "Result JSON written by `weft fit --format json`")->required();
+  residuals_cmd->add_option("--type", residuals.type, "deviance (default), response, pearson or quantile (DHARMa)");
+  residuals_cmd->add_option("--nsim", residuals.nsim, "quantile: simulations per row (default 250)");
+  residuals_cmd->add_option("--seed", residuals.seed, "quantile: seed (default 1)");
+  residuals_cmd->add_option("--output", residuals.output, "Write the CSV to this file instead of stdout");
+
   weft::cli::PredictArguments predict;
   auto* predict_cmd = app.add_subcommand("predict", "Predict from a fitted result document on new data");
   predict_cmd->add_option("result", predict.result, "Result JSON written by `weft fit --format json`")->required();
@@ -115,6 +151,9 @@ int main(int argc, char** argv) {
   }
 
   if (fit_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_fit(fit); });
+  if (boot_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_bootstrap(boot); });
+  if (simulate_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_simulate(simulate); });
+  if (residuals_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_residuals(residuals); });
   if (predict_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_predict(predict); });
   if (plugins_cmd->parsed()) return run_guarded([&] { return weft::cli::run_plugins(plugin_path); });
   if (check_family_cmd->parsed()) return run_guarded([&] { return weft::cli::run_check_family(family_plugin); });

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace weft::cli {
 
@@ -33,6 +34,28 @@ void write_output(const std::optional<std::string>& path, const std::string& tex
     fs::remove(temporary, ec);
     throw InputError("--output " + *path + ": cannot write this file");
   }
+}
+
+nlohmann::json read_result_document(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw InputError(path + ": no such result file (write one with `weft fit MODEL.yaml --format json --output " + path + "`)");
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, false);
+  if (doc.is_discarded() || !doc.is_object())
+    throw InputError(path + ": not a JSON result document (write one with `weft fit ... --format json`)");
+  return doc;
+}
+
+std::string csv_field(const std::string& text) {
+  const bool quote = text.find_first_of(",\"\r\n") != std::string::npos || text.empty() ||
+                     text.front() == ' ' || text.back() == ' ';
+  if (!quote) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
 }
 
 }  // namespace weft::cli

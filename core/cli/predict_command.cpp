@@ -15,38 +15,10 @@
 
 namespace weft::cli {
 
-namespace {
-
-nlohmann::json read_result(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw InputError(path + ": no such result file (write one with `weft fit MODEL.yaml --format json --output " + path + "`)");
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, false);
-  if (doc.is_discarded() || !doc.is_object())
-    throw InputError(path + ": not a JSON result document (write one with `weft fit ... --format json`)");
-  return doc;
-}
-
-// A CSV field: quoted (RFC 4180) when it holds a separator, a quote, a line break or blanks at
-// its ends.
-std::string csv_field(const std::string& text) {
-  const bool quote = text.find_first_of(",\"\r\n") != std::string::npos || text.empty() ||
-                     text.front() == ' ' || text.back() == ' ';
-  if (!quote) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-}  // namespace
-
 int run_predict(const PredictArguments& args) {
   if (args.type != "response" && args.type != "link" && args.type != "class")
     throw InputError("--type: expected response, link or class, got '" + args.type + "'");
-  const nlohmann::json result = read_result(args.result);
+  const nlohmann::json result = read_result_document(args.result);
   std::vector<std::filesystem::path> plugin_path;
   if (result.contains("model") && result["model"].is_object() && result["model"].contains("plugin_path") &&
       result["model"]["plugin_path"].is_array())

@@ -14,6 +14,10 @@
 #include "data/memory_frame.hpp"
 #include "fit/estimation.hpp"
 #include "fit/prepared_model.hpp"
+#include "inference/bootstrap.hpp"
+#include "inference/confidence_intervals.hpp"
+#include "inference/residuals.hpp"
+#include "inference/simulation.hpp"
 #include "formula/r_number.hpp"
 #include "predict/predictor.hpp"
 #include "registry/plugin_registry.hpp"
@@ -155,11 +159,23 @@ py::tuple to_python(const weft::predict::Predictions& p) {
   return py::make_tuple(p.columns, values, p.classes);
 }
 
-// A fitted model: the kernel's FitResult and its result document.
+// A numpy float64 array of an Eigen matrix.
+py::array_t<double> to_numpy(const weft::Matrix& m) {
+  py::array_t<double> out({py::ssize_t(m.rows()), py::ssize_t(m.cols())});
+  auto view = out.mutable_unchecked<2>();
+  for (py::ssize_t i = 0; i < m.rows(); ++i)
+    for (py::ssize_t c = 0; c < m.cols(); ++c) view(i, c) = m(i, c);
+  return out;
+}
+
+// A fitted model: the prepared model and the fit (for inference: intervals, simulation,
+// bootstrap, residuals), the FitResult and its result document.
 class Fit {
  public:
-  Fit(weft::fit::FitResult result)
-      : result_(std::move(result)),
+  Fit(weft::fit::PreparedModel model, weft::fit::FittedModel fitted)
+      : model_(std::move(model)),
+        fitted_(std::move(fitted)),
+        result_(fitted_.result),
         document_(weft::report::result_document(result_)),
         plain_document_(nlohmann::json::parse(weft::report::dump(document_))) {}
 
@@ -181,7 +197,69 @@ class Fit {
     return to_python(values);
   }
 
+  // The result document with a "confint" block (weft fit --confint; boot: weft bootstrap).
+  std::string conf_int(const std::string& method, double level, std::size_t nsim, std::uint64_t seed) const {
+    if (method != "wald" && method != "profile" && method != "boot")
+      throw weft::InputError("method: expected wald, profile or boot, got '" + method + "'");
+    if (!(level > 0 && level < 1)) throw weft::InputError("level: expected a number between 0 and 1");
+    weft::fit::FitResult with = result_;
+    {
+      py::gil_scoped_release release;
+      run_with_large_stack([&] {
+        if (method == "boot") {
+          const auto boot = weft::inference::parametric_bootstrap(model_, fitted_, nsim, seed, level);
+          with.confint = boot.intervals;
+          with.confint->replicates = nsim;
+          with.confint->seed = seed;
+          with.confint->failed = boot.n_failed;
+          with.confint->not_converged = boot.n_not_converged;
+        } else {
+          with.confint = weft::inference::confidence_intervals(model_, fitted_, method, level);
+        }
+      });
+    }
+    return weft::report::dump(weft::report::result_document(with));
+  }
+
+  // (names, nsim x parameters draws, converged per replicate): weft bootstrap --draws.
+  py::tuple bootstrap(std::size_t nsim, std::uint64_t seed, double level) const {
+    std::optional<weft::inference::BootstrapResult> boot;
+    {
+      py::gil_scoped_release release;
+      run_with_large_stack([&] { boot.emplace(weft::inference::parametric_bootstrap(model_, fitted_, nsim, seed, level)); });
+    }
+    std::vector<bool> converged(boot->converged.begin(), boot->converged.end());
+    return py::make_tuple(boot->names, to_numpy(boot->draws), converged);
+  }
+
+  // n x nsim simulated responses (weft simulate) and the response's levels (empty unless it has them).
+  py::tuple simulate(std::size_t nsim, std::uint64_t seed, bool conditional) const {
+    if (nsim < 1) throw weft::InputError("nsim: expected at least 1");
+    weft::Matrix sims;
+    {
+      py::gil_scoped_release release;
+      run_with_large_stack([&] {
+        sims = weft::inference::simulate_responses(model_, weft::inference::simulation_point(fitted_), nsim, seed,
+                                                   conditional);
+      });
+    }
+    return py::make_tuple(to_numpy(sims), model_.built.response_levels.names);
+  }
+
+  py::array_t<double> residuals(const std::string& type, std::size_t nsim, std::uint64_t seed) const {
+    const auto kind = weft::inference::residual_type(type, "type");
+    weft::Vector r;
+    {
+      py::gil_scoped_release release;
+      run_with_large_stack(
+          [&] { r = weft::inference::residuals(model_, weft::inference::simulation_point(fitted_), kind, nsim, seed); });
+    }
+    return py::array_t<double>(py::ssize_t(r.size()), r.data());
+  }
+
  private:
+  weft::fit::PreparedModel model_;
+  weft::fit::FittedModel fitted_;
   weft::fit::FitResult result_;
   nlohmann::ordered_json document_;
   nlohmann::json plain_document_;
@@ -216,21 +294,21 @@ std::unique_ptr<Fit> fit_model(const py::list& columns, const std::string& formu
   for (const auto& p : plugin_path) spec.plugin_path.emplace_back(p);
 
   auto cols = to_columns(columns);
-  std::optional<weft::fit::FitResult> result;
+  std::optional<weft::fit::PreparedModel> model;
+  std::optional<weft::fit::FittedModel> fitted;
   {
     py::gil_scoped_release release;
     run_with_large_stack([&] {
       const auto frame = weft::data::make_data_frame(data_name, std::move(cols), 2);
-      std::optional<weft::fit::PreparedModel> model;
       {
         std::lock_guard lock(registry_mutex());
         weft::registry::PluginRegistry registry(plugin_directories(plugin_path));
         model.emplace(weft::fit::prepare_model(spec, frame, registry));
       }
-      result.emplace(weft::fit::estimate(*model));
+      fitted.emplace(weft::fit::estimate_model(*model));
     });
   }
-  return std::make_unique<Fit>(std::move(*result));
+  return std::make_unique<Fit>(std::move(*model), std::move(*fitted));
 }
 
 // Predictions from a result document (JSON text, e.g. written by `weft fit --format json`).
@@ -295,7 +373,15 @@ PYBIND11_MODULE(_weft, m) {
       .def("document", &Fit::document_text, "The result document (`weft fit --format json`) as JSON text")
       .def("summary", &Fit::summary, "The lme4-style summary (`weft fit`)")
       .def("predict", &Fit::predict, py::arg("columns"), py::arg("link_scale"), py::arg("population"),
-           py::arg("data_name") = "newdata");
+           py::arg("data_name") = "newdata")
+      .def("conf_int", &Fit::conf_int, py::arg("method"), py::arg("level"), py::arg("nsim"), py::arg("seed"),
+           "The result document with a confint block (`weft fit --confint`)")
+      .def("bootstrap", &Fit::bootstrap, py::arg("nsim"), py::arg("seed"), py::arg("level"),
+           "(names, draws, converged) of the parametric bootstrap (`weft bootstrap --draws`)")
+      .def("simulate", &Fit::simulate, py::arg("nsim"), py::arg("seed"), py::arg("conditional"),
+           "(n x nsim responses, levels) simulated from the fit (`weft simulate`)")
+      .def("residuals", &Fit::residuals, py::arg("type"), py::arg("nsim"), py::arg("seed"),
+           "Residuals of the fit (`weft residuals`)");
 
   m.def("fit", &fit_model, py::arg("columns"), py::arg("formula"), py::arg("family"),
         py::arg("family_options") = Options{}, py::arg("family_lists") = Lists{}, py::arg("link") = std::nullopt, py::arg("weights") = std::nullopt,

@@ -399,6 +399,55 @@ class GLMMResult:
                                  "offsets named in the formula or as a column come from newdata")
         return self._fit.predict(columns, link_scale, not include_re, data_name=name)
 
+    # ---- inference (weft fit --confint, weft bootstrap, weft simulate, weft residuals) ---------
+    def conf_int(self, method="profile", level=0.95, nsim=500, seed=1):
+        """Confidence intervals as lme4's ``confint(fit, method=, oldNames = FALSE)``: a
+        DataFrame with one row per parameter (sd_(Intercept)|herd, cor_Days.(Intercept)|Subject,
+        sigma, fixed effects) and the two ends. ``method``: "profile", "wald" or "boot"
+        (parametric bootstrap percentiles of ``nsim`` replicates, seeded)."""
+        if method not in ("profile", "wald", "boot"):
+            raise InputError(f"conf_int: method: expected 'profile', 'wald' or 'boot', got {method!r:.60}")
+        block = json.loads(self._fit.conf_int(method, float(level), int(nsim), int(seed)))["confint"]
+        rows = []
+        for e in block["random"]:
+            rows += [(f"sd_{t}|{e['group']}", iv) for t, iv in zip(e["terms"], e["sd"])]
+        rows += [(f"cor_{c['terms'][1]}.{c['terms'][0]}|{c['group']}", c["interval"]) for c in block["corr"]]
+        rows += list(block["family_parameters"].items()) + list(block["fixef"].items())
+        tail = 100 * (1 - level) / 2
+        return pd.DataFrame([[_number(a), _number(b)] for _, (a, b) in rows], index=[name for name, _ in rows],
+                            columns=[f"{tail:.1f} %", f"{100 - tail:.1f} %"], dtype="float64")
+
+    def bootstrap(self, nsim=500, seed=1, level=0.95):
+        """The parametric bootstrap (lme4's ``bootMer``): a DataFrame with one row per
+        replicate, one column per parameter (``conf_int``'s names; NaN where a refit failed)
+        and ``converged``. ``conf_int(method="boot")`` gives its percentile intervals."""
+        names, draws, converged = self._fit.bootstrap(int(nsim), int(seed), float(level))
+        frame = pd.DataFrame(draws, columns=list(names), dtype="float64")
+        frame["converged"] = list(converged)
+        return frame
+
+    def simulate(self, nsim=1, seed=1, conditional=False):
+        """Responses simulated from the fit, as R's ``simulate(fit, nsim, seed)``: a DataFrame
+        with columns sim_1 ... sim_nsim, one row per fitting row (binomial: proportions; an
+        ordered response: its levels as an ordered Categorical). New random effects, or with
+        ``conditional=True`` the fitted ones (lme4's ``use.u = TRUE``). The same seed gives the
+        same responses on any number of threads."""
+        values, levels = self._fit.simulate(int(nsim), int(seed), bool(conditional))
+        columns = [f"sim_{d + 1}" for d in range(values.shape[1])]
+        if len(levels):
+            return pd.DataFrame({c: pd.Categorical.from_codes(values[:, d].astype(int), categories=list(levels),
+                                                              ordered=True) for d, c in enumerate(columns)})
+        return pd.DataFrame(values, columns=columns)
+
+    def resid(self, type="deviance", nsim=250, seed=1):
+        """Residuals (numpy array, one per fitting row): "response" (y - fitted), "pearson"
+        (divided by the response's SD, dispersion included, as glmmTMB), "deviance" (lme4's
+        default for GLMMs) or "quantile" (DHARMa's simulation-based scaled residuals, uniform
+        on (0, 1) under the model; ``nsim`` simulations, seeded)."""
+        if type not in ("response", "pearson", "deviance", "quantile"):
+            raise InputError(f"resid: type: expected 'response', 'pearson', 'deviance' or 'quantile', got {type!r:.60}")
+        return self._fit.residuals(type, int(nsim), int(seed))
+
     # ---- plots (matplotlib is imported only here) ----------------------------------------------
     def plot_ranef(self, group=None, level=0.95):
         """A caterpillar plot of the conditional modes with intervals from the conditional

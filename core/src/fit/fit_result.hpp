@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
@@ -41,7 +42,7 @@ struct Interval {
   double upper = std::numeric_limits<double>::quiet_NaN();
 };
 struct ConfidenceIntervals {
-  std::string method;  // "wald" or "profile"
+  std::string method;  // "wald", "profile" or "boot"
   double level = 0.95;
   std::vector<std::pair<std::string, Interval>> fixef;
   struct StandardDeviations {
@@ -57,6 +58,11 @@ struct ConfidenceIntervals {
   };
   std::vector<Correlation> corr;
   std::vector<std::pair<std::string, Interval>> family_parameters;
+  // method "boot": the parametric bootstrap's replicates, seed, and refits that failed (left
+  // out) or did not converge (kept, as bootMer keeps them).
+  std::size_t replicates = 0;
+  std::uint64_t seed = 0;
+  std::size_t failed = 0, not_converged = 0;
 };
 
 struct FitResult {

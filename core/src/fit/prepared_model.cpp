@@ -115,6 +115,7 @@ PreparedModel prepare_model(const config::ModelSpec& spec, const data::DataFrame
                             registry::PluginRegistry& registry) {
   const std::string& cfg = spec.config_name;
   PreparedModel m;
+  m.spec = spec;
   m.config_name = cfg;
   m.data_name = spec.data_name;
   m.formula = spec.formula;

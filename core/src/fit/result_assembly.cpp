@@ -1,4 +1,5 @@
 // assemble_result: the FitResult at the optimum (pipeline.hpp).
+#include "config/model_spec_json.hpp"
 #include "fit/pipeline.hpp"
 #include "util/text.hpp"
 
@@ -59,7 +60,13 @@ nlohmann::json model_block(const PreparedModel& pm, const ModelParameters& at, c
           {"beta_zi", std::vector<double>(at.beta_zi.data(), at.beta_zi.data() + at.beta_zi.size())},
           {"ranef", ranef},
           {"plugin_path", pm.plugin_path},
-          {"design", pm.built.description}};
+          {"design", pm.built.description},
+          // For simulate and compare: lme4's theta, the scale it is relative to (an LMM's
+          // sigma, else 1), and the recipe that rebuilds the design from the data file.
+          {"theta", std::vector<double>(at.theta.data(), at.theta.data() + at.theta.size())},
+          {"theta_scale", result.linear_mixed_model ? result.residual_sd : 1.0},
+          {"reml", result.criterion == "REML"},
+          {"spec", config::spec_to_json(pm.spec)}};
 }
 
 // The family's derived quantities (ordinal: thresholds) and their delta-method standard errors,

@@ -5,16 +5,13 @@
 #include "fit/estimation.hpp"
 #include "fit/pipeline.hpp"
 #include "inference/natural_coordinates.hpp"
+#include "util/parallel.hpp"
 
 #include <boost/math/distributions/normal.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <exception>
 #include <functional>
-#include <mutex>
-#include <thread>
 
 namespace weft::inference {
 
@@ -116,28 +113,6 @@ Vector drop(const Vector& v, Index k) {
   Vector out(v.size() - 1);
   out << v.head(k), v.tail(v.size() - k - 1);
   return out;
-}
-
-// Runs task(i) for i < n on every core; rethrows the first error.
-void parallel_for(std::size_t n, const std::function<void(std::size_t)>& task) {
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(n, std::thread::hardware_concurrency()));
-  std::vector<std::thread> threads;
-  for (std::size_t w = 0; w < workers; ++w)
-    threads.emplace_back([&] {
-      for (std::size_t i; (i = next++) < n;) {
-        try {
-          task(i);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(failure_mutex);
-          if (!failure) failure = std::current_exception();
-        }
-      }
-    });
-  for (auto& t : threads) t.join();
-  if (failure) std::rethrow_exception(failure);
 }
 
 // The minimum of the deviance over y with y(held) = value, from `start` (the nuisance of the

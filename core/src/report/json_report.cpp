@@ -112,6 +112,12 @@ ordered_json confint_block(const fit::ConfidenceIntervals& c) {
   for (const auto& k : c.corr)
     out["corr"].push_back(ordered_json{{"group", k.group}, {"terms", k.terms}, {"interval", interval(k.interval)}});
   out["family_parameters"] = named_intervals(c.family_parameters);
+  if (c.method == "boot") {
+    out["nsim"] = c.replicates;
+    out["seed"] = c.seed;
+    out["n_failed"] = c.failed;
+    out["n_not_converged"] = c.not_converged;
+  }
   return out;
 }
 

@@ -105,7 +105,7 @@ static std::string confint_table(const fit::ConfidenceIntervals& c) {
   std::vector<std::pair<std::string, fit::Interval>> rows;
   for (const auto& r : c.random)
     for (std::size_t t = 0; t < r.terms.size() && t < r.sd.size(); ++t) rows.emplace_back("sd_" + r.terms[t] + "|" + r.group, r.sd[t]);
-  for (const auto& k : c.corr) rows.emplace_back("cor_" + k.terms[0] + "." + k.terms[1] + "|" + k.group, k.interval);
+  for (const auto& k : c.corr) rows.emplace_back("cor_" + k.terms[1] + "." + k.terms[0] + "|" + k.group, k.interval);  // lme4: cor_Days.(Intercept)
   for (const auto& f : c.family_parameters) rows.push_back(f);
   for (const auto& f : c.fixef) rows.push_back(f);
   std::size_t width = 0;
@@ -175,9 +175,17 @@ std::string text_summary(const fit::FitResult& r) {
     out << (r.zi_fixef.empty() ? "Fixed effects:\n" : "Conditional model fixed effects:\n")
         << coefficient_table(r.fixef, r.se, r.linear_mixed_model ? TestColumns::T : TestColumns::ZWithP);
   if (!r.zi_fixef.empty()) out << "\nZero model fixed effects (logit):\n" << coefficient_table(r.zi_fixef, r.zi_se);
-  if (r.confint)
-    out << "\nConfidence intervals (" << (r.confint->method == "wald" ? "Wald" : r.confint->method) << ", level "
-        << number(r.confint->level, 3) << "):\n" << confint_table(*r.confint);
+  if (r.confint) {
+    const auto& c = *r.confint;
+    const std::string method = c.method == "wald" ? "Wald"
+                               : c.method == "boot"
+                                   ? "parametric bootstrap percentiles, " + std::to_string(c.replicates) +
+                                         " replicates, seed " + std::to_string(c.seed)
+                                   : c.method;
+    out << "\nConfidence intervals (" << method << ", level " << number(c.level, 3) << "):\n" << confint_table(c);
+    if (c.method == "boot" && (c.failed > 0 || c.not_converged > 0))
+      out << c.failed << " refits failed (left out), " << c.not_converged << " did not converge (kept)\n";
+  }
   if (!r.converged) out << "\nThe optimizer did not converge: the estimates are not reliable.\n";
   for (const auto& w : r.warnings) out << (r.converged ? "\n" : "") << "warning: " << w << "\n";
   return out.str();
