@@ -51,6 +51,17 @@ int run_with_large_stack(const std::function<int()>& command) {
   return code;
 }
 
+// The options of commands that fit a model file: fit and bootstrap.
+void add_model_options(CLI::App* command, weft::cli::FitArguments& args) {
+  command->add_option("model", args.config, "Model YAML file")->required();
+  command->add_option("--data", args.data, "Data CSV (overrides the YAML's data)");
+  command->add_option("--format", args.format, "text (lme4-style summary) or json (result document)");
+  command->add_option("--output", args.output, "Write the result to this file instead of stdout");
+  command->add_option("--set", args.set, "Override one YAML key: --set optimizer=bobyqa (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -61,13 +72,7 @@ int main(int argc, char** argv) {
 
   weft::cli::FitArguments fit;
   auto* fit_cmd = app.add_subcommand("fit", "Fit the model described by a YAML file");
-  fit_cmd->add_option("model", fit.config, "Model YAML file")->required();
-  fit_cmd->add_option("--data", fit.data, "Data CSV (overrides the YAML's data)");
-  fit_cmd->add_option("--format", fit.format, "text (lme4-style summary) or json (result document)");
-  fit_cmd->add_option("--output", fit.output, "Write the result to this file instead of stdout");
-  fit_cmd->add_option("--set", fit.set, "Override one YAML key: --set optimizer=bobyqa (repeatable)")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_model_options(fit_cmd, fit);
   auto* verbose_flag = fit_cmd->add_flag("--verbose", fit.verbose,
                                          "One line per optimizer evaluation on stderr (deviance, gradient norm, "
                                          "parameters), as lme4's verbose");
@@ -75,24 +80,17 @@ int main(int argc, char** argv) {
   verbose_flag->excludes(quiet_flag);
   fit_cmd->add_option("--confint", fit.confint, "Add confidence intervals: wald, profile (lme4's profile likelihood) or boot");
   fit_cmd->add_option("--level", fit.level, "Confidence level of --confint (default 0.95)");
-
   fit_cmd->add_option("--nsim", fit.nsim, "--confint boot: bootstrap replicates (default 500)");
   fit_cmd->add_option("--seed", fit.seed, "--confint boot: seed of the simulations (default 1)");
 
   // weft bootstrap: the fit's options, the bootstrap's percentiles in the summary.
   weft::cli::FitArguments boot;
   auto* boot_cmd = app.add_subcommand("bootstrap", "Parametric bootstrap of a model (lme4's bootMer): percentile intervals");
-  boot_cmd->add_option("model", boot.config, "Model YAML file")->required();
+  add_model_options(boot_cmd, boot);
   boot_cmd->add_option("--nsim", boot.nsim, "Replicates (default 500)");
   boot_cmd->add_option("--seed", boot.seed, "Seed (default 1): the same seed gives the same draws on any number of threads");
   boot_cmd->add_option("--level", boot.level, "Confidence level (default 0.95)");
   boot_cmd->add_option("--draws", boot.draws, "Write every replicate's parameters to this CSV file");
-  boot_cmd->add_option("--data", boot.data, "Data CSV (overrides the YAML's data)");
-  boot_cmd->add_option("--format", boot.format, "text (lme4-style summary) or json (result document)");
-  boot_cmd->add_option("--output", boot.output, "Write the result to this file instead of stdout");
-  boot_cmd->add_option("--set", boot.set, "Override one YAML key (repeatable)")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   boot_cmd->add_flag("--quiet", boot.quiet, "No progress bar");
 
   weft::cli::SimulateArguments simulate;

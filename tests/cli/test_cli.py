@@ -425,7 +425,7 @@ def test_fit_confint_cbpp():
 @test
 def test_bad_confint():
     bad_input(CBPP_MODEL, ["--confint", "bayes"], ["--confint", "wald", "profile", "bayes"])
-    bad_input(CBPP_MODEL, ["--confint", "boot"], ["--confint boot", "not available"])
+    bad_input(CBPP_MODEL, ["--confint", "boot", "--nsim", "1"], ["--nsim", "at least 2"])
     bad_input(CBPP_MODEL, ["--confint", "wald", "--level", "1.5"], ["--level", "between 0 and 1"])
 
 
@@ -721,6 +721,90 @@ def test_predict_ok():
             check(read_prediction(fh.read(), "pred.csv") == resp, "--output pred.csv differs from stdout")
         check(ws.listing() == sorted(before + ["pred.csv"]), "leftover files: %r" % ws.listing())
 
+
+@test
+def test_simulate_and_residuals_ok():
+    # weft simulate / weft residuals rebuild the model from the result's recipe ("model"."spec",
+    # the data file by its absolute path), so they work from another folder
+    with Workspace() as ws:
+        result = ws.file(fitted_cbpp(ws))
+        elsewhere = tempfile.mkdtemp(prefix="weft_cli_")
+        try:
+            r = weft("simulate", result, "--nsim", "3", "--seed", "5", cwd=elsewhere)
+            expect_ok(r)
+            rows = list(csv.reader(io.StringIO(r.out)))
+            check(rows[0] == ["sim_1", "sim_2", "sim_3"], "simulate header: %r" % rows[0])
+            check(len(rows) == 57, "simulate: %d rows for cbpp's 56" % (len(rows) - 1))
+            values = [float(v) for row in rows[1:] for v in row]
+            check(all(0 <= v <= 1 for v in values), "binomial proportions outside [0, 1]")
+            again = weft("simulate", result, "--nsim", "3", "--seed", "5", cwd=elsewhere)
+            check(again.out == r.out, "simulate: the same seed gave other draws")
+            # conditional on the modes: the mean of many data sets is the fitted mean
+            cond = weft("simulate", result, "--nsim", "2000", "--seed", "1", "--conditional", cwd=elsewhere)
+            expect_ok(cond)
+            sims = [[float(v) for v in row] for row in list(csv.reader(io.StringIO(cond.out)))[1:]]
+            resp = weft("residuals", result, "--type", "response", cwd=elsewhere)
+            expect_ok(resp)
+            fitted = [float(a["incidence"]) / float(a["size"]) - float(b)
+                      for a, b in zip(csv_rows(ws.file("data.csv")), resp.out.split()[1:])]
+            for i, (row, mu) in enumerate(zip(sims, fitted)):
+                n = float(csv_rows(ws.file("data.csv"))[i]["size"])
+                sd = math.sqrt(max(mu * (1 - mu), 1e-4) / n / len(row))
+                close(sum(row) / len(row), mu, 6 * sd, "row %d: mean of conditional simulations vs fitted" % (i + 1))
+            for kind in ("pearson", "deviance", "quantile"):
+                r = weft("residuals", result, "--type", kind, cwd=elsewhere)
+                expect_ok(r)
+                check(r.out.split()[0] == kind and len(r.out.split()) == 57, "residuals --type %s: %r" % (kind, r.out[:80]))
+        finally:
+            shutil.rmtree(elsewhere, ignore_errors=True)
+
+
+@test
+def test_simulate_residuals_bad_input():
+    with Workspace() as ws:
+        result = fitted_cbpp(ws)
+        expect_input_error(weft("simulate", "missing.json", cwd=ws.path), ["missing.json", "no such result"])
+        expect_input_error(weft("simulate", result, "--nsim", "0", cwd=ws.path), ["--nsim"])
+        expect_input_error(weft("residuals", result, "--type", "working", cwd=ws.path), ["--type", "pearson"])
+        with open(ws.file(result), encoding="utf-8") as fh:
+            doc = json.load(fh)
+        # a document without the recipe (an older weft)
+        old = json.loads(json.dumps(doc))
+        del old["model"]["spec"]
+        ws.write("old.json", json.dumps(old))
+        expect_input_error(weft("simulate", "old.json", cwd=ws.path), ["old.json", "recipe"])
+        # a model fitted from memory (Python)
+        memory = json.loads(json.dumps(doc))
+        memory["model"]["spec"]["data"] = None
+        ws.write("memory.json", json.dumps(memory))
+        expect_input_error(weft("residuals", "memory.json", cwd=ws.path), ["memory.json", "python"])
+        # the data file changed since the fit: a herd fewer
+        rows = [r for r in csv_rows(ws.file("data.csv")) if r["herd"] != "15"]
+        write_csv(ws.file("data.csv"), rows, list(rows[0].keys()))
+        expect_input_error(weft("simulate", result, cwd=ws.path), ["herd", "changed"])
+        expect_input_error(weft("bootstrap", "config.yaml", "--nsim", "1", cwd=ws.path), ["--nsim", "2"])
+
+
+@test
+def test_bootstrap_draws():
+    with Workspace() as ws:
+        r = weft("bootstrap", "config.yaml", "--nsim", "40", "--seed", "9", "--draws", "draws.csv",
+                 "--format", "json", cwd=ws.path)
+        expect_ok(r)
+        doc = parse_json(r.out, "bootstrap json")
+        ci = doc["confint"]
+        check(ci["method"] == "boot" and ci["nsim"] == 40 and ci["seed"] == 9, "confint block: %r" % ci)
+        rows = csv_rows(ws.file("draws.csv"))
+        check(len(rows) == 40, "draws.csv: %d rows for 40 replicates" % len(rows))
+        column = sorted(float(row["factor(period)2"]) for row in rows if row["factor(period)2"] != "NA")
+        lo, hi = ci["fixef"]["factor(period)2"]
+        close(lo, column[0] + 0.975 * (column[1] - column[0]), 1e-9, "2.5 % end = R's quantile type 7 of the draws")
+        check(lo < doc["fixef"]["factor(period)2"] < hi, "the estimate lies inside its interval")
+        again = weft("bootstrap", "config.yaml", "--nsim", "40", "--seed", "9", "--format", "json", cwd=ws.path)
+        check(parse_json(again.out, "again")["confint"] == ci, "bootstrap: the same seed gave other intervals")
+        text = weft("fit", "config.yaml", "--confint", "boot", "--nsim", "40", "--seed", "9", cwd=ws.path)
+        expect_ok(text)
+        check("parametric bootstrap percentiles, 40 replicates, seed 9" in text.out, "summary names the bootstrap")
 
 @test
 def test_predict_single_row():
