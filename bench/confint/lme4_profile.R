@@ -1,5 +1,6 @@
-# Writes each benchmark model (data.csv, config.yaml) under DIR and prints "name seconds" for
-# lme4's confint(method = "profile") on it (the glmer fit is not timed).
+# Writes each benchmark model (data.csv, config.yaml) under DIR and prints "name method seconds"
+# for lme4's confint(method = "profile") and confint(method = "boot", nsim = 500) (bootMer's
+# parametric bootstrap, percentile intervals) on it (the glmer fit is not timed).
 suppressPackageStartupMessages(library(lme4))
 dir <- commandArgs(TRUE)[1]
 run <- function(name, data, formula, family) {
@@ -9,7 +10,9 @@ run <- function(name, data, formula, family) {
   writeLines(c("data: data.csv", paste("formula:", formula), paste("family:", family)), file.path(d, "config.yaml"))
   fit <- glmer(as.formula(formula), data, get(family)())
   t <- system.time(suppressMessages(confint(fit, method = "profile")))[["elapsed"]]
-  cat(name, t, "\n")
+  cat(name, "profile", t, "\n")
+  t <- system.time(suppressWarnings(suppressMessages(confint(fit, method = "boot", nsim = 500, seed = 1))))[["elapsed"]]
+  cat(name, "boot", t, "\n")
 }
 cb <- cbpp
 cb$period <- paste0("P", cb$period)
