@@ -14,7 +14,6 @@
 #include "report/comparison_report.hpp"
 #include "report/json_report.hpp"
 
-#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <set>

@@ -2,7 +2,7 @@
 """Behaviour tests of the `weft` command line against the contract (../shared/docs/interface.md):
 subcommands, help and version, the plugin listing, fit output (text, json, --output), exit codes
 (0 fitted, 2 bad input with ONE stderr line naming file/key/column, 3 not converged with the
-result still written) and plugin search paths.  Python 3 standard library only.
+result still written), `weft compare` (lme4's anova) and plugin search paths.  Python 3 standard library only.
 
 Usage: python3 tests/cli/test_cli.py WEFT [TEST ...]      (TEST: a name below, without test_)
        python3 tests/cli/test_cli.py --list
