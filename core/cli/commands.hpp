@@ -56,6 +56,15 @@ struct ResidualsArguments {
 };
 int run_residuals(const ResidualsArguments& args);
 
+// weft compare: lme4's anova table of nested models, each fitted by maximum likelihood.
+struct CompareArguments {
+  std::vector<std::string> models;  // model YAML files, two or more
+  std::string format = "text";
+  std::optional<std::string> output;
+  bool quiet = false;  // no progress bar, no refit message, no convergence warning
+};
+int run_compare(const CompareArguments& args);
+
 int run_plugins(const std::vector<std::string>& plugin_path);
 
 // Loads one family plugin file and checks it; 0 when every check passes, else an InputError.

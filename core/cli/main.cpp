@@ -120,6 +120,14 @@ int main(int argc, char** argv) {
   predict_cmd->add_flag("--population", predict.population, "Set the random effects to zero");
   predict_cmd->add_option("--output", predict.output, "Write the CSV to this file instead of stdout");
 
+  weft::cli::CompareArguments compare;
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "Compare nested models (lme4's anova likelihood-ratio table); REML fits are refitted by ML");
+  compare_cmd->add_option("models", compare.models, "Model YAML files (two or more)")->required()->expected(2, -1);
+  compare_cmd->add_option("--format", compare.format, "text (lme4's anova print) or json");
+  compare_cmd->add_option("--output", compare.output, "Write the table to this file instead of stdout");
+  compare_cmd->add_flag("--quiet", compare.quiet, "No progress bar and no messages on stderr");
+
   std::vector<std::string> plugin_path;
   auto* plugins_cmd = app.add_subcommand("plugins", "List every plugin found: kind, name, version, file");
   plugins_cmd->add_option("--plugin-path", plugin_path, "Extra plugin directory (repeatable)")
@@ -153,6 +161,7 @@ int main(int argc, char** argv) {
   if (simulate_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_simulate(simulate); });
   if (residuals_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_residuals(residuals); });
   if (predict_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_predict(predict); });
+  if (compare_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_compare(compare); });
   if (plugins_cmd->parsed()) return run_guarded([&] { return weft::cli::run_plugins(plugin_path); });
   if (check_family_cmd->parsed()) return run_guarded([&] { return weft::cli::run_check_family(family_plugin); });
   return 2;

@@ -15,7 +15,7 @@ INFERENCE_DIR = SOURCE_DIR / "tests" / "reference" / "inference"
 
 
 def expected(case):
-    return json.loads((INFERENCE_DIR / case / "expected.json").read_text())
+    return json.loads((INFERENCE_DIR / case / "expected_inference.json").read_text())
 
 
 @pytest.fixture(scope="module")

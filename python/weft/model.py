@@ -230,6 +230,10 @@ def glmer(formula, data, family="binomial", groups=None, random=None, weights=No
                                       hessian=hessian, optimizer=optimizer, optimizer_options=optimizer_options,
                                       zi=zi, plugin_path=plugin_path, reml=reml, na_action=na_action)
     result = GLMMResult(fit, columns, array_offset)
+    result._refit_ml = functools.partial(
+        glmer, formula, data, family=family, groups=groups, random=random, weights=weights, offset=offset, nAGQ=nAGQ,
+        optimizer=optimizer, link=link, zi=zi, hessian=hessian, optimizer_options=optimizer_options,
+        plugin_path=plugin_path, reml=False, na_action=na_action)
     _warn_if_not_converged(result)
     return result
 
@@ -262,6 +266,10 @@ def fit(formula, data, groups=None, random=None, reml=True, weights=None, offset
                                          optimizer=optimizer, optimizer_options=optimizer_options,
                                          plugin_path=plugin_path, reml=reml, na_action=na_action)
     result = LMMResult(fitted, columns, array_offset)
+    result._refit_ml = functools.partial(
+        fit, formula, data, groups=groups, random=random, reml=False, weights=weights, offset=offset, family=family,
+        link=link, optimizer=optimizer, optimizer_options=optimizer_options, plugin_path=plugin_path,
+        na_action=na_action)
     _warn_if_not_converged(result)
     return result
 
@@ -283,6 +291,7 @@ class GLMMResult:
         self._fit = fit
         self._columns = columns          # the fitting data, for predict() without newdata
         self._array_offset = array_offset
+        self._refit_ml = None            # the same model by maximum likelihood (set by fit()/glmer())
         self._doc = json.loads(fit.document())
         d = self._doc
         self.converged = bool(d["converged"])

@@ -2,7 +2,7 @@
 """Behaviour tests of the `weft` command line against the contract (../shared/docs/interface.md):
 subcommands, help and version, the plugin listing, fit output (text, json, --output), exit codes
 (0 fitted, 2 bad input with ONE stderr line naming file/key/column, 3 not converged with the
-result still written) and plugin search paths.  Python 3 standard library only.
+result still written), `weft compare` (lme4's anova) and plugin search paths.  Python 3 standard library only.
 
 Usage: python3 tests/cli/test_cli.py WEFT [TEST ...]      (TEST: a name below, without test_)
        python3 tests/cli/test_cli.py --list
@@ -674,6 +674,85 @@ def test_not_converged_exit_3():
             model = "".join(l for l in fh if not l.startswith("optimizer:"))
         ws.write("config.yaml", model + "optimizer: bobyqa\n")
         expect_ok(weft("fit", "config.yaml", "--format", "json", cwd=ws.path), 0)
+
+
+# --------------------------------------------------------------------------------------------
+# compare (lme4's anova of nested models; the numbers: tests/reference/anova/, check_anova.py)
+
+ANOVA_SLEEPSTUDY = os.path.join(ROOT, "tests", "reference", "anova", "sleepstudy")
+CBPP_NULL_MODEL = CBPP_MODEL.replace("factor(period)", "1")
+
+
+@test
+def test_compare_text_json_output():
+    m1, m2 = (os.path.join(ANOVA_SLEEPSTUDY, f) for f in ("m1.yaml", "m2.yaml"))
+    r = weft("compare", m2, m1)  # rows by npar whatever the order given
+    expect_ok(r)
+    check(r.err == "refitting model(s) with ML (instead of REML)\n",
+          "stderr should say the REML fits are refitted, as lme4: " + r.describe())
+    lines = r.out.splitlines()
+    check(lines[1:4] == ["Models:", "m1: Reaction ~ Days + (1 | Subject)", "m2: Reaction ~ Days + (Days | Subject)"],
+          "model lines: %r" % lines[:4])
+    check(lines[4].split() == ["npar", "AIC", "BIC", "logLik", "deviance", "Chisq", "Df", "Pr(>Chisq)"],
+          "header: %r" % lines[4])
+    check(lines[6].split()[:2] == ["m2", "6"] and lines[6].endswith("***"), "second row: %r" % lines[6])
+    r = weft("compare", m1, m2, "--format", "json", "--quiet")
+    expect_ok(r)
+    check(r.err == "", "--quiet: stderr should be empty: " + r.describe())
+    rows = parse_json(r.out, "compare --format json")["models"]
+    check([row["name"] for row in rows] == ["m1", "m2"] and rows[1]["Df"] == 2 and rows[0]["Chisq"] is None,
+          "rows: %r" % rows)
+    close(rows[1]["Chisq"], 42.1393, 1e-3, "Chisq")
+    with Workspace(model=None, data=False) as ws:
+        expect_ok(weft("compare", m1, m2, "--output", "anova.txt", "--quiet", cwd=ws.path))
+        check(ws.listing() == ["anova.txt"], "folder holds %r" % ws.listing())
+    # a fit that did not converge: the table still, exit 3 (a model compared with itself: Df 0)
+    r = weft("compare", MAX_EVALUATIONS, MAX_EVALUATIONS)
+    expect_ok(r, 3)
+    check("Models:" in r.out and "did not converge" in r.err, "not-converged compare: " + r.describe())
+
+
+def bad_compare(models, words, extra=()):
+    """`weft compare` of the YAML texts `models` (written as a.yaml, b.yaml, ...) next to cbpp's
+    data.csv: one-line input error naming `words`."""
+    with Workspace(model=None) as ws:
+        names = []
+        for i, text in enumerate(models):
+            names.append("%s.yaml" % chr(ord("a") + i))
+            ws.write(names[-1], text)
+        return expect_input_error(weft("compare", *names, *extra, cwd=ws.path), words)
+
+
+@test
+def test_bad_compare():
+    # different data: another file, another response
+    with Workspace(model=None) as ws:
+        shutil.copyfile(CBPP_CSV, ws.file("copy.csv"))
+        ws.write("a.yaml", CBPP_NULL_MODEL)
+        ws.write("b.yaml", CBPP_MODEL.replace("data.csv", "copy.csv"))
+        expect_input_error(weft("compare", "a.yaml", "b.yaml", cwd=ws.path),
+                           ["compare", "a.yaml", "b.yaml", "different data", "copy.csv"])
+    poisson = "data: data.csv\nformula: %s ~ 1 + (1 | herd)\nfamily: poisson\n"
+    bad_compare([poisson % "incidence", poisson % "size"], ["different data", "incidence", "size"])
+    # not nested: a fixed effect the larger lacks; as many parameters but other columns; other families
+    bad_compare([CBPP_MODEL, CBPP_NULL_MODEL.replace("~ 1", "~ size")], ["not nested", "size"])
+    bad_compare([CBPP_NULL_MODEL.replace("~ 1", "~ size"), CBPP_NULL_MODEL.replace("~ 1", "~ incidence")],
+                ["not nested", "size"])
+    bad_compare([poisson % "incidence", (poisson % "incidence").replace("poisson", "nb2")],
+                ["not nested", "poisson", "nb2"])
+    # a random term the larger does not cover
+    bad_compare([CBPP_NULL_MODEL, CBPP_MODEL.replace("(1 | herd)", "(1 | period)")], ["not nested", "herd"])
+    # files, arguments
+    bad_compare([CBPP_MODEL], ["2"])  # one file
+    with Workspace() as ws:
+        expect_input_error(weft("compare", "config.yaml", "no_such_model.yaml", cwd=ws.path), ["no_such_model.yaml"])
+        expect_input_error(weft("compare", "config.yaml", "config.yaml", "--format", "xml", cwd=ws.path),
+                           ["--format", "xml"])
+        before = ws.listing()
+        ws.write("b.yaml", CBPP_MODEL.replace("data.csv", "missing.csv"))
+        expect_input_error(weft("compare", "config.yaml", "b.yaml", "--output", "out.txt", cwd=ws.path),
+                           ["missing.csv"])
+        check("out.txt" not in ws.listing(), "a failed compare left out.txt")
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """check_inference.py WEFT CASE_DIR: weft simulate, residuals and bootstrap against R.
 
-CASE_DIR holds data.csv, config.yaml and expected.json (made by R/make_inference.R with lme4
+CASE_DIR holds data.csv, config.yaml and expected_inference.json (made by R/make_inference.R with lme4
 or glmmTMB). Checks
   - residuals --type response|pearson|deviance against residuals(fit, type=) row by row
     (relative 1e-4 of the residuals' scale: the estimates agree to about 1e-5);
@@ -147,7 +147,7 @@ def quantile7(v, p):
 
 def main():
     weft, case = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    expected = json.load(open(os.path.join(case, "expected.json")))
+    expected = json.load(open(os.path.join(case, "expected_inference.json")))
     out = tempfile.mkdtemp()
     result = os.path.join(out, "result.json")
     run(weft, ["fit", "config.yaml", "--format", "json", "--output", result], case)

@@ -1,5 +1,7 @@
 #include "report/text_summary.hpp"
 
+#include "report/significance.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -21,16 +23,6 @@ std::string format(const char* pattern, Args... args) {
 std::string pad(const std::string& s, std::size_t width, bool left = true) {
   if (s.size() >= width) return s;
   return left ? s + std::string(width - s.size(), ' ') : std::string(width - s.size(), ' ') + s;
-}
-
-// R's significance stars for a p-value.
-const char* stars(double p) {
-  if (!(p >= 0)) return "";
-  if (p < 0.001) return "***";
-  if (p < 0.01) return "**";
-  if (p < 0.05) return "*";
-  if (p < 0.1) return ".";
-  return "";
 }
 
 std::string number(double v, int significant = 4) {
@@ -60,11 +52,11 @@ std::string coefficient_table(const fit::NamedValues& estimates, const fit::Name
         << pad(std::isfinite(z) ? format("%.3f", z) : "NA", 8, false);
     if (p_values) {
       const double p = std::erfc(std::abs(z) / std::sqrt(2.0));
-      out << pad(std::isfinite(p) ? (p < 2e-16 ? "< 2e-16" : number(p, 3)) : "NA", 9, false) << " " << stars(p);
+      out << pad(std::isfinite(p) ? (p < 2e-16 ? "< 2e-16" : number(p, 3)) : "NA", 9, false) << " " << significance_stars(p);
     }
     out << "\n";
   }
-  if (p_values) out << "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n";
+  if (p_values) out << kSignificanceLegend;
   return out.str();
 }
 

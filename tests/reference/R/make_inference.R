@@ -1,5 +1,5 @@
 # lme4 / glmmTMB references for simulation, residuals and the parametric bootstrap:
-# tests/reference/inference/<case>/ holds data.csv, config.yaml and expected.json with
+# tests/reference/inference/<case>/ holds data.csv, config.yaml and expected_inference.json with
 #  - residuals: residuals(fit, type = "response" | "pearson" | "deviance") (conditional on the
 #    modes, as lme4 and glmmTMB compute them). For an LMM lme4's pearson residuals are
 #    sqrt(w) (y - mu), not divided by sigma: they are written divided by sigma(fit), as weft
@@ -67,7 +67,7 @@ write_case <- function(name, data, yaml, fit, call, nsim_sim = 4000, nsim_boot =
       lower = unname(apply(t, 2, quantile, 0.025, na.rm = TRUE)),
       upper = unname(apply(t, 2, quantile, 0.975, na.rm = TRUE)))
   }
-  write(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE), file.path(dir, "expected.json"))
+  write(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE), file.path(dir, "expected_inference.json"))
   cat(name, "written\n")
 }
 
