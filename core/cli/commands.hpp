@@ -38,21 +38,22 @@ int run_predict(const PredictArguments& args);
 // weft bootstrap: the fit with --confint boot, and the draws written to args.draws.
 int run_bootstrap(const FitArguments& args);
 
-struct SimulateArguments {
+// Commands that draw from a fitted result document: simulate, residuals.
+struct ResultDrawArguments {
   std::string result;
   std::size_t nsim = 1;
   std::uint64_t seed = 1;
-  bool conditional = false;
   std::optional<std::string> output;
+};
+
+struct SimulateArguments : ResultDrawArguments {
+  bool conditional = false;
 };
 int run_simulate(const SimulateArguments& args);
 
-struct ResidualsArguments {
-  std::string result;
+struct ResidualsArguments : ResultDrawArguments {
   std::string type = "deviance";  // lme4's default for glmer (response for lmer)
-  std::size_t nsim = 250;          // quantile residuals (DHARMa's default)
-  std::uint64_t seed = 1;
-  std::optional<std::string> output;
+  ResidualsArguments() { nsim = 250; }  // quantile residuals: DHARMa's default
 };
 int run_residuals(const ResidualsArguments& args);
 

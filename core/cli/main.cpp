@@ -62,6 +62,14 @@ void add_model_options(CLI::App* command, weft::cli::FitArguments& args) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
+// The options of commands that draw from a result document: simulate, residuals.
+void add_draw_options(CLI::App* command, weft::cli::ResultDrawArguments& args, const std::string& nsim_help) {
+  command->add_option("result", args.result, "Result JSON written by `weft fit --format json`")->required();
+  command->add_option("--nsim", args.nsim, nsim_help);
+  command->add_option("--seed", args.seed, "Seed (default 1): the same seed gives the same draws on any number of threads");
+  command->add_option("--output", args.output, "Write the CSV to this file instead of stdout");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -95,20 +103,14 @@ int main(int argc, char** argv) {
 
   weft::cli::SimulateArguments simulate;
   auto* simulate_cmd = app.add_subcommand("simulate", "Simulate responses from a fitted result document (lme4's simulate)");
-  simulate_cmd->add_option("result", simulate.result, "Result JSON written by `weft fit --format json`")->required();
-  simulate_cmd->add_option("--nsim", simulate.nsim, "Number of simulated data sets (default 1)");
-  simulate_cmd->add_option("--seed", simulate.seed, "Seed (default 1)");
+  add_draw_options(simulate_cmd, simulate, "Number of simulated data sets (default 1)");
   simulate_cmd->add_flag("--conditional", simulate.conditional,
                          "Conditional on the fitted random effects (lme4's use.u = TRUE); default: new ones");
-  simulate_cmd->add_option("--output", simulate.output, "Write the CSV to this file instead of stdout");
 
   weft::cli::ResidualsArguments residuals;
   auto* residuals_cmd = app.add_subcommand("residuals", "Residuals of a fitted result document: response, pearson, deviance, quantile");
-  residuals_cmd->add_option("result", residuals.result, "Result JSON written by `weft fit --format json`")->required();
+  add_draw_options(residuals_cmd, residuals, "quantile: simulations per row (default 250)");
   residuals_cmd->add_option("--type", residuals.type, "deviance (default), response, pearson or quantile (DHARMa)");
-  residuals_cmd->add_option("--nsim", residuals.nsim, "quantile: simulations per row (default 250)");
-  residuals_cmd->add_option("--seed", residuals.seed, "quantile: seed (default 1)");
-  residuals_cmd->add_option("--output", residuals.output, "Write the CSV to this file instead of stdout");
 
   weft::cli::PredictArguments predict;
   auto* predict_cmd = app.add_subcommand("predict", "Predict from a fitted result document on new data");
