@@ -857,6 +857,21 @@ def test_simulate_residuals_bad_input():
         memory["model"]["spec"]["data"] = None
         ws.write("memory.json", json.dumps(memory))
         expect_input_error(weft("residuals", "memory.json", cwd=ws.path), ["memory.json", "python"])
+        # a damaged document: one line, exit 2, whatever part is missing or of the wrong type
+        for damage in (("family_parameters",), ("ranef",), ("theta",), ("theta_scale",), ("spec", "formula"),
+                       ("spec", "family")):
+            broken = json.loads(json.dumps(doc))
+            block = broken["model"]
+            for key in damage[:-1]:
+                block = block[key]
+            del block[damage[-1]]
+            ws.write("broken.json", json.dumps(broken))
+            for command in (["simulate"], ["residuals", "--type", "pearson"]):
+                expect_input_error(weft(command[0], "broken.json", *command[1:], cwd=ws.path), ["broken.json"])
+        broken = json.loads(json.dumps(doc))
+        broken["model"]["spec"] = 1
+        ws.write("broken.json", json.dumps(broken))
+        expect_input_error(weft("simulate", "broken.json", cwd=ws.path), ["broken.json", "recipe"])
         # the data file changed since the fit: a herd fewer
         rows = [r for r in csv_rows(ws.file("data.csv")) if r["herd"] != "15"]
         write_csv(ws.file("data.csv"), rows, list(rows[0].keys()))

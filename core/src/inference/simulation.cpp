@@ -64,6 +64,9 @@ SimulationPoint simulation_point(const nlohmann::json& model, const std::string&
   if (!model.contains("theta_scale") || !model["theta_scale"].is_number())
     throw InputError(where + ": \"model\".\"theta_scale\" must be a number");
   at.theta_scale = model["theta_scale"].get<double>();
+  if (!model.contains("family_parameters") || !model.contains("ranef"))
+    throw InputError(where + ": not a weft result document with \"model\".\"family_parameters\" and \"ranef\" "
+                             "(write it with this weft's `weft fit --format json`)");
   const nlohmann::json& params = model.at("family_parameters");
   for (const auto& p : pm.family->parameters()) {
     if (!params.is_object() || !params.contains(p.name) || !params[p.name].is_number())
