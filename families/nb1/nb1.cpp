@@ -24,7 +24,7 @@ struct NegativeBinomial1Density {
   static T log_density(double y, double w, const T& mu, const T* params) {
     return w * weft::counts::log_nb1_without_factorial(y, mu, params[0]);
   }
-  static double log_constant(double y, double w) { return -w * std::lgamma(y + 1.0); }
+  static double log_constant(double y, double w) { return -w * weft::lgamma(y + 1.0); }
   // Hand-written derivatives in mu (the Jet version is checked against them in the tests).
   static void derivatives(double y, double w, double mu, const double* params, double& l, double& l_mu,
                           double& l_mumu) {

@@ -31,7 +31,7 @@ struct NegativeBinomial2Density {
     l_mu *= w;
     l_mumu *= w;
   }
-  static double log_constant(double y, double w) { return -w * std::lgamma(y + 1.0); }
+  static double log_constant(double y, double w) { return -w * weft::lgamma(y + 1.0); }
   static double variance(double mu, const double* params) { return mu + mu * mu / params[0]; }
   static std::optional<std::string> check(double y, double /*w: checked by the adapter*/) {
     return weft::check_count(y);

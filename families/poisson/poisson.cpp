@@ -23,7 +23,7 @@ struct PoissonDensity {
     if (y > 0) l += y * log(mu);
     return w * l;
   }
-  static double log_constant(double y, double w) { return -w * std::lgamma(y + 1.0); }
+  static double log_constant(double y, double w) { return -w * weft::lgamma(y + 1.0); }
 
   static void derivatives(double y, double w, double mu, const double*, double& l, double& l_mu,
                           double& l_mumu) {

@@ -33,7 +33,7 @@ T log_rising_factorial(const T& theta, double y) {
 // log Poisson(y; mu) = y log mu - mu - log y!
 template <class T>
 T log_poisson(double y, const T& mu) {
-  T l = -mu - std::lgamma(y + 1.0);
+  T l = -mu - weft::lgamma(y + 1.0);
   if (y > 0) l += y * log(mu);
   return l;
 }
@@ -51,7 +51,7 @@ T log_nb2_without_factorial(double y, const T& mu, const T& theta) {
 }
 template <class T>
 T log_nb2(double y, const T& mu, const T& theta) {
-  return log_nb2_without_factorial(y, mu, theta) - std::lgamma(y + 1.0);
+  return log_nb2_without_factorial(y, mu, theta) - weft::lgamma(y + 1.0);
 }
 
 // NB2's derivatives in mu (theta fixed), written so that nothing overflows or cancels for mu
@@ -76,7 +76,7 @@ T log_nb1_without_factorial(double y, const T& mu, const T& phi) {
 }
 template <class T>
 T log_nb1(double y, const T& mu, const T& phi) {
-  return log_nb1_without_factorial(y, mu, phi) - std::lgamma(y + 1.0);
+  return log_nb1_without_factorial(y, mu, phi) - weft::lgamma(y + 1.0);
 }
 
 // NB1's derivatives in mu: l_mu = (psi(s + y) - psi(s) - log1p(phi)) / phi and
@@ -194,7 +194,7 @@ struct ZeroModelCountDensity {
   }
   static double initial_mean(double y, double) { return y + 0.1; }
   // -w log y!, left out of log_density (p(0) has no factorial: log 0! = 0).
-  static double log_constant(double y, double w) { return -w * std::lgamma(y + 1.0); }
+  static double log_constant(double y, double w) { return -w * weft::lgamma(y + 1.0); }
 };
 
 // Zero-inflated: p(0) = pi + (1 - pi) f(0), p(y > 0) = (1 - pi) f(y); mean (1 - pi) mu.

@@ -73,7 +73,12 @@ ceres::Jet<T, N> polygamma(int n, const ceres::Jet<T, N>& x) {
   return ceres::Jet<T, N>(polygamma(n, x.a), polygamma(n + 1, x.a) * x.v);
 }
 
-inline double lgamma(double x) { return std::lgamma(x); }
+// lgamma_r: std::lgamma writes the global signgam, a data race when families evaluate on
+// several threads (profiles, bootstrap replicates, OpenMP rows).
+inline double lgamma(double x) {
+  int sign = 0;
+  return ::lgamma_r(x, &sign);
+}
 
 template <class T, int N>
 ceres::Jet<T, N> lgamma(const ceres::Jet<T, N>& x) {
@@ -183,7 +188,7 @@ inline double polygamma_difference(int n, double x, double y) {
     }
     return s;
   }
-  if (n == -1) return std::lgamma(x + y) - std::lgamma(x);
+  if (n == -1) return weft::lgamma(x + y) - weft::lgamma(x);
   return polygamma(n, x + y) - polygamma(n, x);
 }
 

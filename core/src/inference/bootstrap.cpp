@@ -76,7 +76,7 @@ BootstrapResult parametric_bootstrap(const fit::PreparedModel& pm, const fit::Fi
   BootstrapResult out;
   out.names = reported_parameter_names(fitted.result);
   out.draws = Matrix::Constant(Index(nsim), Index(out.names.size()), kNaN);
-  out.converged.assign(nsim, false);
+  out.converged.assign(nsim, 0);
   const SimulationPoint at = simulation_point(fitted);
   progress::Task task(progress::current(), "bootstrap", nsim);
   std::mutex count_mutex;
@@ -94,7 +94,7 @@ BootstrapResult parametric_bootstrap(const fit::PreparedModel& pm, const fit::Fi
       const std::vector<double> values = reported_parameter_values(refit.result);
       if (values.size() == out.names.size())
         for (std::size_t k = 0; k < values.size(); ++k) out.draws(Index(d), Index(k)) = values[k];
-      out.converged[d] = refit.result.converged;
+      out.converged[d] = refit.result.converged ? 1 : 0;
     } catch (const InputError&) {
       failed = true;  // a simulated data set the model cannot take (e.g. all zeros): as bootMer, a missing row
     }

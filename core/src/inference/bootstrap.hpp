@@ -22,7 +22,9 @@ std::vector<double> reported_parameter_values(const fit::FitResult& result);
 struct BootstrapResult {
   std::vector<std::string> names;  // reported_parameter_names of the fit
   Matrix draws;                    // nsim x names; a row of NaN where the refit failed
-  std::vector<bool> converged;     // per replicate: the refit says converged
+  // per replicate: the refit says converged (char, not vector<bool>: replicates on other threads
+  // write neighbouring elements, and vector<bool> packs them into one word)
+  std::vector<char> converged;
   std::size_t n_failed = 0;        // refits that ended in an error (rows of NaN)
   std::size_t n_not_converged = 0; // refits that ended without converging (kept, as bootMer)
   fit::ConfidenceIntervals intervals;  // percentiles of the finite draws (R's quantile type 7)
