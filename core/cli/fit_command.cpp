@@ -47,8 +47,7 @@ int run_fit(const FitArguments& args) {
     throw InputError("--confint: expected wald, profile or boot, got '" + *args.confint + "'");
   if (!(args.level > 0 && args.level < 1))
     throw InputError("--level: expected a number between 0 and 1, got " + std::to_string(args.level));
-  if (args.nsim < 2 && args.confint == "boot")
-    throw InputError("--nsim: the bootstrap needs at least 2 replicates, got " + std::to_string(args.nsim));
+  if (args.confint == "boot") inference::require_replicates(args.nsim);
   config::LoadOptions load;
   load.data_override = args.data;
   load.set = args.set;
@@ -72,10 +71,6 @@ int run_fit(const FitArguments& args) {
     const inference::BootstrapResult boot =
         inference::parametric_bootstrap(model, *fitted, args.nsim, args.seed, args.level);
     result.confint = boot.intervals;
-    result.confint->replicates = args.nsim;
-    result.confint->seed = args.seed;
-    result.confint->failed = boot.n_failed;
-    result.confint->not_converged = boot.n_not_converged;
     if (args.draws) draws = draws_csv(boot);
   } else if (args.confint) {
     const progress::Task task(&monitor, "confint " + *args.confint);

@@ -207,12 +207,7 @@ class Fit {
       py::gil_scoped_release release;
       run_with_large_stack([&] {
         if (method == "boot") {
-          const auto boot = weft::inference::parametric_bootstrap(model_, fitted_, nsim, seed, level);
-          with.confint = boot.intervals;
-          with.confint->replicates = nsim;
-          with.confint->seed = seed;
-          with.confint->failed = boot.n_failed;
-          with.confint->not_converged = boot.n_not_converged;
+          with.confint = weft::inference::parametric_bootstrap(model_, fitted_, nsim, seed, level).intervals;
         } else {
           with.confint = weft::inference::confidence_intervals(model_, fitted_, method, level);
         }

@@ -67,9 +67,13 @@ std::vector<double> reported_parameter_values(const fit::FitResult& result) {
   return out;
 }
 
+void require_replicates(std::size_t nsim) {
+  if (nsim < 2) throw InputError("--nsim: the bootstrap needs at least 2 replicates, got " + std::to_string(nsim));
+}
+
 BootstrapResult parametric_bootstrap(const fit::PreparedModel& pm, const fit::FittedModel& fitted, std::size_t nsim,
                                      std::uint64_t seed, double level) {
-  if (nsim < 2) throw InputError("--nsim: the bootstrap needs at least 2 replicates, got " + std::to_string(nsim));
+  require_replicates(nsim);
   if (!pm.family->can_simulate())
     throw InputError(pm.config_name + ": family '" + pm.family->name() +
                      "' cannot simulate responses (its plugin has no simulate()), so it cannot be bootstrapped");
@@ -78,12 +82,13 @@ BootstrapResult parametric_bootstrap(const fit::PreparedModel& pm, const fit::Fi
   out.draws = Matrix::Constant(Index(nsim), Index(out.names.size()), kNaN);
   out.converged.assign(nsim, 0);
   const SimulationPoint at = simulation_point(fitted);
+  const ResponseSimulator simulator(pm, at, false);
   progress::Task task(progress::current(), "bootstrap", nsim);
   std::mutex count_mutex;
   parallel_for(nsim, [&](std::size_t d) {
     ModelMatrices simulated = pm.built.matrices;
     DrawStream random(seed, d);
-    simulated.y = simulate_response(pm, simulated, at, false, random);
+    simulated.y = simulator.draw(random);
     fit::EstimateOptions options;
     options.reml = fitted.reml;
     options.matrices = &simulated;
@@ -117,6 +122,10 @@ BootstrapResult parametric_bootstrap(const fit::PreparedModel& pm, const fit::Fi
   fit::ConfidenceIntervals& ci = out.intervals;
   ci.method = "boot";
   ci.level = level;
+  ci.replicates = nsim;
+  ci.seed = seed;
+  ci.failed = out.n_failed;
+  ci.not_converged = out.n_not_converged;
   std::size_t k = 0;
   const fit::FitResult& r = fitted.result;
   for (const auto& term : r.random) {

@@ -27,8 +27,13 @@ struct BootstrapResult {
   std::vector<char> converged;
   std::size_t n_failed = 0;        // refits that ended in an error (rows of NaN)
   std::size_t n_not_converged = 0; // refits that ended without converging (kept, as bootMer)
-  fit::ConfidenceIntervals intervals;  // percentiles of the finite draws (R's quantile type 7)
+  // Percentiles of the finite draws (R's quantile type 7), with the replicates, the seed and
+  // the failed / not converged counts.
+  fit::ConfidenceIntervals intervals;
 };
+
+// InputError unless nsim is enough for a bootstrap (callers check before they fit).
+void require_replicates(std::size_t nsim);
 
 BootstrapResult parametric_bootstrap(const fit::PreparedModel& model, const fit::FittedModel& fitted,
                                      std::size_t nsim, std::uint64_t seed, double level);

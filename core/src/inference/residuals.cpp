@@ -44,6 +44,14 @@ void refuse_levels(const fit::PreparedModel& pm, const char* type) {
                      "' is a level, not a number; use --type quantile");
 }
 
+// E[y | b^] per row at the predictors `v`.
+Vector means_at(const fit::PreparedModel& pm, const LinearPredictorValues& v, const SimulationPoint& at) {
+  Vector mean(v.eta.size());
+  for (Index i = 0; i < mean.size(); ++i)
+    mean(i) = pm.family->mean(pm.link->linkinv(v.eta(i)), v.zero_probability(i), at.estimates.family);
+  return mean;
+}
+
 }  // namespace
 
 ResidualType residual_type(const std::string& text, const std::string& key) {
@@ -55,11 +63,7 @@ ResidualType residual_type(const std::string& text, const std::string& key) {
 }
 
 Vector fitted_means(const fit::PreparedModel& pm, const SimulationPoint& at) {
-  const LinearPredictorValues v = conditional_predictors(pm, at);
-  Vector mean(v.eta.size());
-  for (Index i = 0; i < mean.size(); ++i)
-    mean(i) = pm.family->mean(pm.link->linkinv(v.eta(i)), v.zero_probability(i), at.estimates.family);
-  return mean;
+  return means_at(pm, conditional_predictors(pm, at), at);
 }
 
 Vector residuals(const fit::PreparedModel& pm, const SimulationPoint& at, ResidualType type, std::size_t nsim,
@@ -74,7 +78,7 @@ Vector residuals(const fit::PreparedModel& pm, const SimulationPoint& at, Residu
     case ResidualType::Pearson: {
       refuse_levels(pm, "pearson");
       const LinearPredictorValues v = conditional_predictors(pm, at);
-      const Vector mean = fitted_means(pm, at);
+      const Vector mean = means_at(pm, v, at);
       for (Index i = 0; i < n; ++i) {
         const double var = pm.family->variance(pm.link->linkinv(v.eta(i)), v.zero_probability(i), at.estimates.family);
         if (!std::isfinite(var))
@@ -90,10 +94,10 @@ Vector residuals(const fit::PreparedModel& pm, const SimulationPoint& at, Residu
                          "' (a zero model); use --type pearson or quantile");
       const LinearPredictorValues v = conditional_predictors(pm, at);
       // The saturated model: mu = y (held inside the family's support for y at its ends).
+      const Support s = pm.family->support();
       Vector eta_saturated(n);
       for (Index i = 0; i < n; ++i) {
         double y = m.y(i);
-        const Support s = pm.family->support();
         if (s == Support::Binomial || s == Support::UnitInterval || s == Support::ClosedUnitInterval)
           y = std::clamp(y, 1e-12, 1 - 1e-12);
         else if (s != Support::Real && y <= 0)
@@ -102,7 +106,7 @@ Vector residuals(const fit::PreparedModel& pm, const SimulationPoint& at, Residu
       }
       const Vector none;
       const Vector lp = log_densities(pm, v.eta, none, at), ls = log_densities(pm, eta_saturated, none, at);
-      const Vector mean = fitted_means(pm, at);
+      const Vector mean = means_at(pm, v, at);
       const auto k = pm.family->normal_sd_parameter();
       const double sigma = k ? at.estimates.family[*k] : 1.0;
       for (Index i = 0; i < n; ++i)

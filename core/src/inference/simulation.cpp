@@ -96,24 +96,32 @@ SimulationPoint simulation_point(const nlohmann::json& model, const std::string&
   return at;
 }
 
-Vector simulate_response(const fit::PreparedModel& pm, const ModelMatrices& m, const SimulationPoint& at,
-                         bool conditional, RandomStream& random) {
-  Vector b = at.b;
-  if (!conditional && m.q() > 0) {
-    Vector z(m.q());
-    for (Index j = 0; j < m.q(); ++j) z(j) = draw::normal(random);
+ResponseSimulator::ResponseSimulator(const fit::PreparedModel& pm, const SimulationPoint& at, bool conditional)
+    : pm_(pm), at_(at) {
+  const ModelMatrices& m = pm.built.matrices;
+  new_random_effects_ = !conditional && m.q() > 0;
+  if (new_random_effects_) {
     RelativeCovarianceFactor lambda(m.terms);
     lambda.update(at.estimates.theta);
-    b = at.theta_scale * (lambda.lambda() * z);
+    lambda_ = lambda.lambda();
   }
-  Vector eta = m.X * at.estimates.beta + m.offset;
-  if (m.q() > 0) eta += m.Z * b;
-  Vector eta_zi;
-  if (pm.family->uses_zero_model()) eta_zi = m.X_zi * at.estimates.beta_zi;
+  eta_ = m.X * at.estimates.beta + m.offset;
+  if (conditional && m.q() > 0) eta_ += m.Z * at.b;
+  if (pm.family->uses_zero_model()) eta_zi_ = m.X_zi * at.estimates.beta_zi;
+}
+
+Vector ResponseSimulator::draw(RandomStream& random) const {
+  const ModelMatrices& m = pm_.built.matrices;
+  Vector eta = eta_;
+  if (new_random_effects_) {
+    Vector z(m.q());
+    for (Index j = 0; j < m.q(); ++j) z(j) = draw::normal(random);
+    eta += m.Z * Vector(at_.theta_scale * (lambda_ * z));
+  }
   Vector y(m.n());
-  pm.family->simulate({m.weights.data(), std::size_t(m.n())},
-                      LinearPredictors{{eta.data(), std::size_t(eta.size())}, {eta_zi.data(), std::size_t(eta_zi.size())}},
-                      *pm.link, at.estimates.family, random, {y.data(), std::size_t(y.size())});
+  pm_.family->simulate({m.weights.data(), std::size_t(m.n())},
+                       LinearPredictors{{eta.data(), std::size_t(eta.size())}, {eta_zi_.data(), std::size_t(eta_zi_.size())}},
+                       *pm_.link, at_.estimates.family, random, {y.data(), std::size_t(y.size())});
   return y;
 }
 
@@ -121,11 +129,11 @@ Matrix simulate_responses(const fit::PreparedModel& pm, const SimulationPoint& a
                           std::uint64_t seed, bool conditional) {
   if (!pm.family->can_simulate())
     throw InputError(pm.config_name + ": family '" + pm.family->name() + "' cannot simulate responses (its plugin has no simulate())");
-  const ModelMatrices& m = pm.built.matrices;
-  Matrix out(m.n(), Index(nsim));
+  const ResponseSimulator simulator(pm, at, conditional);
+  Matrix out(pm.built.matrices.n(), Index(nsim));
   parallel_for(nsim, [&](std::size_t d) {
     DrawStream random(seed, d);
-    out.col(Index(d)) = simulate_response(pm, m, at, conditional, random);
+    out.col(Index(d)) = simulator.draw(random);
   });
   return out;
 }

@@ -46,10 +46,24 @@ SimulationPoint simulation_point(const fit::FittedModel& fitted);
 // from it; InputError when the data's levels are no longer the fitted ones.
 SimulationPoint simulation_point(const nlohmann::json& model, const std::string& where, const fit::PreparedModel& pm);
 
-// One data set: a response per row on the scale the fit reads it (binomial: the proportion of
-// the row's trials; a response with levels: the level's index). `matrices`: the model's design.
-Vector simulate_response(const fit::PreparedModel& pm, const ModelMatrices& matrices, const SimulationPoint& at,
-                         bool conditional, RandomStream& random);
+// Data sets from one point of one model. What every data set shares (Lambda(theta), X beta +
+// offset, with Z b when conditional, and the zero model's predictor) is computed once, here;
+// draw() adds the new random effects and the rows' draws. `pm` and `at` must outlive it.
+class ResponseSimulator {
+ public:
+  ResponseSimulator(const fit::PreparedModel& pm, const SimulationPoint& at, bool conditional);
+  // One data set: a response per row on the scale the fit reads it (binomial: the proportion
+  // of the row's trials; a response with levels: the level's index).
+  Vector draw(RandomStream& random) const;
+
+ private:
+  const fit::PreparedModel& pm_;
+  const SimulationPoint& at_;
+  bool new_random_effects_;
+  SparseMatrix lambda_;  // Lambda(theta), for new random effects
+  Vector eta_;           // X beta + offset (+ Z b when conditional)
+  Vector eta_zi_;        // empty unless the family has a zero model
+};
 
 // nsim data sets as the columns of an n x nsim matrix, data set d from DrawStream(seed, d),
 // on every core. InputError when the family cannot simulate.
