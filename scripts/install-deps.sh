@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev libceres-dev libyaml-cpp-dev doctest-dev
   libboost-dev libboost-filesystem-dev libnlopt-cxx-dev liblbfgspp-dev
   nlohmann-json3-dev libcli11-dev pybind11-dev python3-dev
+  libopenmpi-dev openmpi-bin
   python3-numpy python3-pandas python3-pytest python3-matplotlib
 )
 

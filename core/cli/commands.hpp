@@ -1,6 +1,9 @@
 #pragma once
 // The `weft` subcommands. Each returns the process exit code (0 ok, 2 bad input, 3 fitted but
 // not converged) and lets exceptions escape to main(), which turns them into one line.
+#include "config/model_spec.hpp"
+#include "data/data_frame.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -74,6 +77,9 @@ int run_check_family(const std::string& file);
 // Writes `text` to `path` through a temporary file renamed into place, so a failed run
 // never leaves a half-written file; or to stdout when `path` is empty.
 void write_output(const std::optional<std::string>& path, const std::string& text);
+
+// The model's data: its file, or the files of `data: [part00.csv, ...]` read as one table.
+data::DataFrame read_model_data(const config::ModelSpec& spec);
 
 // A result document written by `weft fit --format json`; InputError naming `path` otherwise.
 nlohmann::json read_result_document(const std::string& path);

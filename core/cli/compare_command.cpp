@@ -36,7 +36,7 @@ std::vector<std::string> row_names(const std::vector<std::string>& files) {
 inference::ComparedModel fit_by_ml(const std::string& file, const std::string& name, bool& refitted,
                                    progress::Monitor& monitor) {
   const config::ModelSpec spec = config::load_model_spec(file, {});
-  const data::DataFrame data = data::read_csv(spec.data_path, spec.data_name);
+  const data::DataFrame data = read_model_data(spec);
   registry::PluginRegistry registry(spec.plugin_path);
   const fit::PreparedModel model = fit::prepare_model(spec, data, registry);
   refitted = refitted || model.reml;

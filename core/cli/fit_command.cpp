@@ -3,10 +3,12 @@
 #include "commands.hpp"
 #include "config/model_spec.hpp"
 #include "data/data_frame.hpp"
+#include "distributed/row_partition.hpp"
 #include "fit/estimation.hpp"
 #include "fit/prepared_model.hpp"
 #include "inference/bootstrap.hpp"
 #include "inference/confidence_intervals.hpp"
+#include "processes.hpp"
 #include "progress/progress.hpp"
 #include "registry/plugin_registry.hpp"
 #include "report/json_report.hpp"
@@ -48,18 +50,32 @@ int run_fit(const FitArguments& args) {
   if (!(args.level > 0 && args.level < 1))
     throw InputError("--level: expected a number between 0 and 1, got " + std::to_string(args.level));
   if (args.confint == "boot") inference::require_replicates(args.nsim);
+  if (processes::count() > 1 && args.confint && *args.confint != "wald")
+    throw InputError("--confint " + *args.confint + ": runs on one process; under mpirun, use --confint wald");
   config::LoadOptions load;
   load.data_override = args.data;
   load.set = args.set;
-  const config::ModelSpec spec = config::load_model_spec(args.config, load);
-  const data::DataFrame data = data::read_csv(spec.data_path, spec.data_name);
-  registry::PluginRegistry registry(spec.plugin_path);
-  // Progress on stderr: a bar on a terminal for fits over ~2 s, the trace with --verbose.
+  // Progress on stderr: a bar on a terminal for fits over ~2 s, the trace with --verbose
+  // (under mpirun, from process 0 only).
   progress::Monitor monitor(progress::Settings::for_stream(
-      stderr, args.quiet ? progress::Verbosity::Quiet : args.verbose ? progress::Verbosity::Verbose
-                                                                     : progress::Verbosity::Normal));
+      stderr, args.quiet || !processes::reports() ? progress::Verbosity::Quiet
+              : args.verbose                      ? progress::Verbosity::Verbose
+                                                  : progress::Verbosity::Normal));
   const progress::Scope scope(&monitor);
-  const fit::PreparedModel model = fit::prepare_model(spec, data, registry);
+  // Reading and building the model: under mpirun every process builds the design from the
+  // whole table (the same levels everywhere), keeps its own rows and lets the table go; an
+  // error on any process stops all of them with one line.
+  std::optional<registry::PluginRegistry> registry;
+  std::optional<fit::PreparedModel> prepared;
+  processes::on_every_process([&] {
+    const config::ModelSpec spec = config::load_model_spec(args.config, load);
+    const data::DataFrame data = read_model_data(spec);
+    registry.emplace(spec.plugin_path);
+    prepared.emplace(fit::prepare_model(spec, data, *registry));
+    if (const RowShards* shards = processes::row_shards())
+      distributed::keep_rows_of_this_process(*prepared, data, *shards);
+  });
+  const fit::PreparedModel& model = *prepared;
   std::optional<fit::FittedModel> fitted;
   {
     const progress::Task task(&monitor, "weft fit " + args.config);

@@ -9,6 +9,7 @@
 #include <weft/version.hpp>
 
 #include "commands.hpp"
+#include "processes.hpp"
 #include "util/large_stack.hpp"
 #include "util/one_line.hpp"
 #include "util/text.hpp"
@@ -28,23 +29,34 @@ namespace {
 
 using weft::one_line;
 
+// One line on stderr (under mpirun, from process 0: every process has the same message).
+void report_error(const std::string& line) {
+  if (weft::processes::reports()) std::cerr << line << std::endl;
+}
+
 int run_guarded(const std::function<int()>& command) {
   try {
     return command();
   } catch (const weft::InputError& e) {
-    std::cerr << "error: " << one_line(e.what()) << std::endl;
+    report_error("error: " + one_line(e.what()));
     return 2;
   } catch (const std::bad_alloc&) {
-    std::cerr << "error: out of memory" << std::endl;
+    report_error("error: out of memory");
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "internal error: " << one_line(e.what()) << std::endl;
+    report_error("internal error: " + one_line(e.what()));
     return 1;
   } catch (...) {
-    std::cerr << "internal error: unknown exception" << std::endl;
+    report_error("internal error: unknown exception");
     return 1;
   }
 }
+
+// MPI_Init / MPI_Finalize around the whole command (a no-op outside mpirun).
+struct ProcessGroup {
+  ProcessGroup(int* argc, char*** argv) { weft::processes::start(argc, argv); }
+  ~ProcessGroup() { weft::processes::stop(); }
+};
 
 // Runs `command` on a thread with a large stack (util/large_stack.hpp); returns its exit code.
 int run_with_large_stack(const std::function<int()>& command) {
@@ -82,6 +94,7 @@ int main(int argc, char** argv) {
   // heap not trimmed below 1 GiB of free space.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  const ProcessGroup processes(&argc, &argv);
   CLI::App app{"weft: generalised linear mixed models (lme4 / glmmTMB numerics) with plugins", "weft"};
   app.set_version_flag("--version", std::string("weft ") + WEFT_VERSION_STRING + " (plugin ABI " +
                                         std::to_string(WEFT_ABI_VERSION) + ")");
@@ -168,6 +181,11 @@ int main(int argc, char** argv) {
   }
 
   if (fit_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_fit(fit); });
+  if (weft::processes::count() > 1) {
+    report_error("error: under mpirun, weft runs `fit` (rows shared out over the processes); run `" +
+                 std::string(argv[1]) + "` as one process");
+    return 2;
+  }
   if (boot_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_bootstrap(boot); });
   if (simulate_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_simulate(simulate); });
   if (residuals_cmd->parsed()) return run_with_large_stack([&] { return weft::cli::run_residuals(residuals); });

@@ -1,6 +1,7 @@
 #include <weft/errors.hpp>
 
 #include "commands.hpp"
+#include "processes.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +12,7 @@
 namespace weft::cli {
 
 void write_output(const std::optional<std::string>& path, const std::string& text) {
+  if (!processes::reports()) return;  // under mpirun, process 0 writes
   if (!path) {
     std::cout << text << std::flush;
     return;
@@ -34,6 +36,11 @@ void write_output(const std::optional<std::string>& path, const std::string& tex
     fs::remove(temporary, ec);
     throw InputError("--output " + *path + ": cannot write this file");
   }
+}
+
+data::DataFrame read_model_data(const config::ModelSpec& spec) {
+  if (spec.data_paths.empty()) return data::read_csv(spec.data_path, spec.data_name);
+  return data::read_csv_files(spec.data_paths, spec.data_names);
 }
 
 nlohmann::json read_result_document(const std::string& path) {

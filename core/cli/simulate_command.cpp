@@ -30,7 +30,11 @@ RebuiltFit rebuild(const std::string& path) {
     throw InputError(path + ": the result has no model recipe (\"model\".\"spec\"); refit it with this weft's "
                             "`weft fit --format json`");
   const config::ModelSpec spec = config::spec_from_json(doc["model"]["spec"], path);
-  const data::DataFrame data = data::read_csv(spec.data_path, spec.data_path.string());
+  // Messages name the files by their full paths (the result may be read from anywhere).
+  std::vector<std::filesystem::path> files = spec.data_paths.empty() ? std::vector{spec.data_path} : spec.data_paths;
+  std::vector<std::string> names;
+  for (const auto& file : files) names.push_back(file.string());
+  const data::DataFrame data = data::read_csv_files(files, names);
   RebuiltFit out;
   out.registry = std::make_unique<registry::PluginRegistry>(spec.plugin_path);
   out.model = fit::prepare_model(spec, data, *out.registry);

@@ -88,6 +88,7 @@ class AgqLikelihood final : public PirlsLikelihood {
       evaluate_in_parallel(family_, obs, {{eta.data(), nn}, zi}, link_, at.family, out);
       Vector per_group = Vector::Zero(q);
       for (Index i = 0; i < n; ++i) per_group(group_of_row_[i]) += log_density(i);
+      sum_over_shards(model_.shards, per_group);  // a group's rows may sit on several processes
       for (Index j = 0; j < q; ++j) {
         const double node = u(j) + sigma(j) * z;
         log_terms(j, Index(k)) = std::log(rule_.weights[k]) + per_group(j) - 0.5 * node * node + 0.5 * z * z;
@@ -140,6 +141,9 @@ class AgqLikelihood final : public PirlsLikelihood {
       wobs_x.row(j) += w_obs(i) * model_.X.row(i);
       wp_x.row(j) += w_prime(i) * model_.X.row(i);
     }
+    for (Vector* per_group : {&sum_wobs, &S, &sum_wp, &sum_d1}) sum_over_shards(model_.shards, *per_group);
+    sum_over_shards(model_.shards, wobs_x);
+    sum_over_shards(model_.shards, wp_x);
     K += lambda * lambda * sum_wobs;
     if (!(K.array() > 0).all()) return false;
     // Mode and sigma derivatives, per group.
@@ -172,6 +176,7 @@ class AgqLikelihood final : public PirlsLikelihood {
         R(i) += P(j, Index(k)) * node_d1(i);
         D1(j) += node_d1(i);
       }
+      sum_over_shards(model_.shards, D1);
       for (Index j = 0; j < q; ++j) {
         const double ujk = u(j) + sigma(j) * z, pk = P(j, Index(k));
         const double G = lambda * D1(j) - ujk;
@@ -182,6 +187,7 @@ class AgqLikelihood final : public PirlsLikelihood {
     }
     // dlog I_j/dbeta summed over groups (the sum_i d1 x part is X'R over all rows).
     Vector d_beta = model_.X.transpose() * R;
+    sum_over_shards(model_.shards, d_beta);
     double d_lambda = 0;
     for (Index j = 0; j < q; ++j) {
       d_beta += (dsigma_dbeta.row(j) / sigma(j) + a(j) * du_dbeta.row(j) + b(j) * dsigma_dbeta.row(j)).transpose();

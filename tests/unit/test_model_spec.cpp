@@ -398,9 +398,13 @@ TEST_CASE("wrong types say what was expected (fuzz *_wrong_type)") {
           "a map (line 2)");
   }
   SUBCASE("data_wrong_type") {
+    // A list is a table split in files (issue 16): it needs two or more.
     CHECK(error_for(with_line("data", "data: [data.csv]")) ==
+          "config.yaml: data: a list names the files of one table split in parts (data: [part00.csv, "
+          "part01.csv]); for one file write data: data.csv (line 1)");
+    CHECK(error_for(with_line("data", "data: {a: 1}")) ==
           "config.yaml: data: expected the path of the CSV data file (e.g. data: data.csv), got "
-          "a list (line 1)");
+          "a map (line 1)");
   }
   SUBCASE("optimizer_wrong_type") {
     CHECK(error_for(with_line("optimizer", "optimizer: [bobyqa]")) ==

@@ -13,4 +13,4 @@
 
 #define WEFT_VERSION_STRING "0.2.0"
 #define WEFT_ABI_VERSION 4u
-#define WEFT_INTEGRATOR_ABI_VERSION 4u
+#define WEFT_INTEGRATOR_ABI_VERSION 5u  // 5: ModelMatrices::shards (row_shards.hpp)

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <glob.h>
 #include <sstream>
 #include <utility>
 
@@ -382,8 +383,48 @@ std::vector<std::string> SpecReader::text_list(const std::string& key,
   return items;
 }
 
+namespace {
+// The files a glob names (`data: part*.csv`), sorted; none when it names no file.
+std::vector<std::string> glob_files(const fs::path& config_dir, const std::string& pattern) {
+  const fs::path full = resolve(config_dir, pattern);
+  glob_t found{};
+  std::vector<std::string> files;
+  if (::glob(full.c_str(), 0, nullptr, &found) == 0)
+    for (std::size_t k = 0; k < found.gl_pathc; ++k) files.emplace_back(found.gl_pathv[k]);
+  globfree(&found);
+  std::sort(files.begin(), files.end());
+  return files;
+}
+}  // namespace
+
 void SpecReader::read_data(ModelSpec& spec, const fs::path& config_dir) const {
+  const YAML::Node* node = entry("data");
+  if (node && node->IsSequence() && !options_.data_override) {
+    const auto parts = text_list("data", "the path of a CSV file");
+    if (parts.size() < 2)
+      fail("data", *node, "a list names the files of one table split in parts (data: [part00.csv, part01.csv]); "
+                          "for one file write data: " + (parts.empty() ? std::string("data.csv") : parts[0]));
+    spec.data_name = join(parts);
+    spec.data_names = parts;
+    for (const auto& part : parts) spec.data_paths.push_back(resolve(config_dir, part));
+    spec.data_path = spec.data_paths[0];
+    return;
+  }
   const auto written = optional_text("data", "the path of the CSV data file (e.g. data: data.csv)");
+  if (written && !options_.data_override && written->find_first_of("*?[") != std::string::npos &&
+      !fs::exists(resolve(config_dir, *written))) {
+    const auto files = glob_files(config_dir, *written);
+    if (files.empty())
+      throw InputError(name_ + ": data: '" + *written + "' names no file (a pattern such as part*.csv is read as the "
+                                                          "files it matches, in sorted order)");
+    spec.data_name = *written;
+    for (const auto& file : files) {
+      spec.data_paths.emplace_back(file);
+      spec.data_names.push_back(fs::path(file).filename().string());
+    }
+    spec.data_path = spec.data_paths[0];
+    return;
+  }
   if (options_.data_override) {
     if (trim(*options_.data_override).empty())
       throw InputError(name_ + ": --data: expected the path of a CSV data file, got an empty "
@@ -397,6 +438,8 @@ void SpecReader::read_data(ModelSpec& spec, const fs::path& config_dir) const {
     throw InputError(name_ + ": missing key 'data' (the CSV data file, e.g. data: data.csv; "
                              "or give --data FILE)");
   }
+  spec.data_paths = {spec.data_path};
+  spec.data_names = {spec.data_name};
 }
 
 // `family: nb2` or `family: {name: nb2, theta: 2.0}`; options keep their scalar text, because

@@ -42,6 +42,11 @@ struct ModelSpec {
   std::filesystem::path config_dir;   // folder of the config file (relative paths resolve here)
   std::filesystem::path data_path;    // resolved path of the data file
   std::string data_name;              // the data file as written (YAML value or --data), for messages
+  // Every file of the table, resolved and as written: data_path alone, or the parts of
+  // `data: [part00.csv, part01.csv]` / a glob (`data: part*.csv`), read as one table; under
+  // mpirun, process r of K holds the rows of parts r, r + K, ...
+  std::vector<std::filesystem::path> data_paths;
+  std::vector<std::string> data_names;
   std::string formula;
   std::optional<std::string> zi_formula;  // `zi:` (one-sided formula)
   ComponentSpec family;                   // options: fixed family parameters (theta: 2.0), family

@@ -69,7 +69,11 @@ class SpecBlockReader {
 json spec_to_json(const ModelSpec& spec) {
   std::vector<std::string> plugin_path;
   for (const auto& p : spec.plugin_path) plugin_path.push_back(absolute_text(p));
+  std::vector<std::string> data_files;  // a table read from several files (data: [...])
+  if (spec.data_paths.size() > 1)
+    for (const auto& p : spec.data_paths) data_files.push_back(absolute_text(p));
   return {{"config", spec.config_name},
+          {"data_files", data_files},
           {"data", spec.data_path.empty() ? json(nullptr) : json(absolute_text(spec.data_path))},
           {"data_name", spec.data_name},
           {"formula", spec.formula},
@@ -97,6 +101,11 @@ ModelSpec spec_from_json(const json& block, const std::string& where) {
                              "Python (result.simulate())");
   spec.data_path = *data;
   spec.data_name = r.text("data_name");
+  if (block.contains("data_files"))
+    for (const auto& file : r.texts("data_files")) {
+      spec.data_paths.emplace_back(file);
+      spec.data_names.push_back(std::filesystem::path(file).filename().string());
+    }
   spec.config_dir = spec.data_path.parent_path();
   spec.formula = r.text("formula");
   spec.zi_formula = r.optional_text("zi");

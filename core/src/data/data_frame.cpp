@@ -3,6 +3,7 @@
 #include <weft/errors.hpp>
 #include <weft/spelling.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -44,7 +45,15 @@ const Column& DataFrame::require(std::string_view name, std::string_view role) c
 }
 
 std::string DataFrame::where(std::size_t row) const {
-  std::string s = source + ": row " + std::to_string(source_row(row) + 1);
+  std::size_t as_read = source_row(row);
+  std::string file = source;
+  if (!file_names.empty()) {
+    const auto next = std::upper_bound(file_first_row.begin(), file_first_row.end(), as_read);
+    const std::size_t f = std::size_t(next - file_first_row.begin()) - 1;
+    file = file_names[f];
+    as_read -= file_first_row[f];
+  }
+  std::string s = file + ": row " + std::to_string(as_read + 1);
   if (row < lines.size()) s += " (line " + std::to_string(lines[row]) + ")";
   return s;
 }
@@ -61,6 +70,8 @@ DataFrame drop_rows(const DataFrame& data, const std::vector<std::size_t>& dropp
   }
   DataFrame out;
   out.source = data.source;
+  out.file_names = data.file_names;
+  out.file_first_row = data.file_first_row;
   out.columns.reserve(data.columns.size());
   for (const Column& c : data.columns) {
     Column k;

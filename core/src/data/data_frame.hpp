@@ -42,6 +42,10 @@ class DataFrame {
   // Each row's 0-based row in the data as read, where rows were dropped (drop_rows); empty when
   // every row is there. Messages name the row as read.
   std::vector<std::size_t> source_rows;
+  // A table read from several files (data: [part00.csv, part01.csv]): each file's name and the
+  // row as read where it begins; messages about a row name its file. Empty for one file.
+  std::vector<std::string> file_names;
+  std::vector<std::size_t> file_first_row;
 
   std::size_t rows() const { return lines.size(); }
   std::vector<std::string> names() const;
@@ -74,6 +78,11 @@ inline bool is_missing(CellKind kind) { return kind == CellKind::Missing || kind
 // `minimum_rows`: 2 for fitting data (a mixed model needs more than one row), 1 for new data.
 DataFrame read_csv(const std::filesystem::path& path, const std::string& display_name,
                    std::size_t minimum_rows = 2);
+
+// Several CSV files read as one table (data: [part00.csv, part01.csv]): every file must have the
+// same header as the first, else an InputError naming the file. One file is read_csv's table.
+DataFrame read_csv_files(const std::vector<std::filesystem::path>& paths, const std::vector<std::string>& display_names,
+                         std::size_t minimum_rows = 2);
 
 // Parses one cell the way read_csv does (exposed for in-memory data and tests).
 CellKind classify_cell(std::string_view text, double& value);

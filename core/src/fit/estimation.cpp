@@ -44,7 +44,7 @@ class StepTimer {
 constexpr Index kFirstStageRowLimit = 100000;
 bool first_stage_pays(const EstimationProblem& problem) {
   const ParameterLayout& layout = problem.layout;
-  return layout.n_family_estimated() > 0 || layout.p_zi() > 0 || problem.model.n() < kFirstStageRowLimit;
+  return layout.n_family_estimated() > 0 || layout.p_zi() > 0 || problem.model.n_all_shards() < kFirstStageRowLimit;
 }
 
 // The starts an escape restarts from: lme4's own (theta 1 on the diagonals), with beta from

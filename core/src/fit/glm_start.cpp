@@ -37,7 +37,7 @@ GlmState evaluate(const ModelMatrices& model, const Family& family, const Link& 
     evaluate_in_parallel(family, obs, lp, link, params, out);
     s.weights = (-s.weights).cwiseMax(1e-10);  // a Newton step needs positive curvature
   }
-  s.deviance = -2.0 * s.log_density.sum();
+  s.deviance = -2.0 * sum_over_shards(model.shards, s.log_density.sum());
   if (!std::isfinite(s.deviance)) s.deviance = INFINITY;
   return s;
 }
@@ -53,7 +53,8 @@ Vector glm_start(const ModelMatrices& model, const Family& family, const Link& l
   Vector mu(n), eta(n);
   family.initial_mean({{model.y.data(), nn}, {model.weights.data(), nn}}, {mu.data(), nn});
   for (Index i = 0; i < n; ++i) eta(i) = link.linkfun(mu(i));
-  if (!eta.allFinite()) eta = model.offset;
+  // Every process makes the same choice (a flag summed over the shards, row_shards.hpp).
+  if (sum_over_shards(model.shards, eta.allFinite() ? 0.0 : 1.0) > 0) eta = model.offset;
   Vector beta = Vector::Zero(p);
   GlmState state = evaluate(model, family, link, params, eta, eta_zi);
   bool from_mustart = true;  // the first step starts from R's mustart, not from a beta
@@ -61,8 +62,10 @@ Vector glm_start(const ModelMatrices& model, const Family& family, const Link& l
     // Working response and weighted least squares (Fisher scoring).
     const Vector z = (eta - model.offset) + state.d1.cwiseQuotient(state.weights.cwiseMax(1e-300));
     const Matrix WX = state.weights.asDiagonal() * model.X;
-    const Matrix XtWX = model.X.transpose() * WX;
-    const Vector XtWz = WX.transpose() * z;
+    Matrix XtWX = model.X.transpose() * WX;
+    Vector XtWz = WX.transpose() * z;
+    sum_over_shards(model.shards, XtWX);  // each process holds its rows (row_shards.hpp)
+    sum_over_shards(model.shards, XtWz);
     const Vector proposal = XtWX.ldlt().solve(XtWz);
     if (!proposal.allFinite()) break;
     // Halve the step while the deviance gets worse (R's glm.fit does the same).
@@ -111,6 +114,8 @@ Vector theta_start(const ModelMatrices& model, const Family& family, const Link&
         weight_sum(j) += s.weights(i) * it.value() * it.value();
         weighted_residual(j) += s.d1(i) * it.value();
       }
+    sum_over_shards(model.shards, weight_sum);
+    sum_over_shards(model.shards, weighted_residual);
     // Between-level variance of the level means beyond their sampling variance (method of moments).
     double sum = 0, sum_sq = 0, sampling = 0;
     Index used = 0;

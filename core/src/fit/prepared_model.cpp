@@ -187,6 +187,7 @@ PreparedModel prepare_model(const config::ModelSpec& spec, const data::DataFrame
                          " rows (the others have missing values in columns the model uses); a mixed model needs "
                          "at least two");
       complete.emplace(data::drop_rows(data, dropped));
+      m.source_rows = complete->source_rows;
     }
   }
   const data::DataFrame& used = complete ? *complete : data;

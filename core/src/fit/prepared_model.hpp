@@ -37,6 +37,7 @@ struct PreparedModel {
   std::string config_name, data_name, formula, zi_formula;
   std::vector<std::string> plugin_path;  // extra plugin folders, for predict
   std::size_t n_omitted = 0;             // rows dropped by na_action: omit
+  std::vector<std::size_t> source_rows;  // each model row's row as read, when rows were dropped
   config::ModelSpec spec;                // the recipe, for the result document (simulate, compare)
 };
 

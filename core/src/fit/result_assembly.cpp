@@ -152,7 +152,7 @@ FitResult assemble_result(const PreparedModel& pm, const EstimationProblem& prob
   result.optimizer_route = optimum.route;
   result.iterations = work.iterations;
   result.function_evaluations = work.evaluations;
-  result.nobs = model.n();
+  result.nobs = model.n_all_shards();
   result.n_omitted = Index(pm.n_omitted);
   result.formula = pm.formula;
   result.zi_formula = pm.zi_formula;
@@ -206,8 +206,8 @@ FitResult assemble_result(const PreparedModel& pm, const EstimationProblem& prob
   result.loglik = -0.5 * f;
   result.n_parameters = layout.size() + layout.n_profiled();
   result.aic = f + 2.0 * double(result.n_parameters);
-  result.bic = f + std::log(double(model.n())) * double(result.n_parameters);
-  result.df_resid = model.n() - result.n_parameters;
+  result.bic = f + std::log(double(model.n_all_shards())) * double(result.n_parameters);
+  result.df_resid = model.n_all_shards() - result.n_parameters;
 
   for (auto& w : diagnostics(problem, optimum, check, se, at)) result.warnings.push_back(std::move(w));
   const bool ended_normally = optimum.status == TerminationStatus::Converged || optimum.status == TerminationStatus::Stalled;

@@ -58,8 +58,8 @@ ModelParameters start_values(const EstimationProblem& problem, const Family& fam
     // theta relative to a profiled scale (lmer's sigma): the moments with sigma at the GLM's
     // residual SD, relative to it.
     const Vector residual = model.y - model.offset - model.X * start.beta;
-    const double dof = double(std::max<Index>(1, model.n() - model.p()));
-    const double sd = std::sqrt(residual.dot(model.weights.cwiseProduct(residual)) / dof);
+    const double dof = double(std::max<Index>(1, model.n_all_shards() - model.p()));
+    const double sd = std::sqrt(sum_over_shards(model.shards, residual.dot(model.weights.cwiseProduct(residual))) / dof);
     if (std::isfinite(sd) && sd > 0 && !layout.family_parameter_fixed(*k)) start.family[*k] = sd;
     start.theta = theta_start(model, family, link, start.family, start.beta, start.family[*k]);
   } else {

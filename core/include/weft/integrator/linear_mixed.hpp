@@ -311,22 +311,32 @@ class LinearMixedLikelihood : public MarginalLikelihood {
     const Vector& w = model_.weights;
     n_ = 0;
     log_weights_ = 0;
+    Eigen::Vector2d positive = Eigen::Vector2d::Zero();  // rows with w > 0, sum log w
     for (Index i = 0; i < n; ++i)
       if (w(i) > 0) {
-        ++n_;
-        log_weights_ += std::log(w(i));
+        positive(0) += 1;
+        positive(1) += std::log(w(i));
       }
+    // Each process holds its rows (row_shards.hpp): every cross product is summed over them.
+    const RowShards* shards = model_.shards;
+    sum_over_shards(shards, positive);
+    n_ = Index(positive(0));
+    log_weights_ = positive(1);
     const RowSparseMatrix Z = model_.Z;
     // beta0: weighted least squares without random effects; the response is carried as the
     // residual r0 = y - offset - X beta0, so that y'Wy never meets a large mean (r^2 is a
     // difference of squares below).
     const Matrix WX = w.asDiagonal() * model_.X;
     XtWX_ = model_.X.transpose() * WX;
+    sum_over_shards(shards, XtWX_);
     const Vector y = model_.y - model_.offset;
-    beta0_ = p > 0 ? Vector(XtWX_.ldlt().solve(WX.transpose() * y)) : Vector();
+    Vector XtWy = WX.transpose() * y;
+    sum_over_shards(shards, XtWy);
+    beta0_ = p > 0 ? Vector(XtWX_.ldlt().solve(XtWy)) : Vector();
     r0_ = p > 0 ? Vector(y - model_.X * beta0_) : y;
     XtWr_ = WX.transpose() * r0_;
-    rWr_ = r0_.dot(w.cwiseProduct(r0_));
+    sum_over_shards(shards, XtWr_);
+    rWr_ = sum_over_shards(shards, r0_.dot(w.cwiseProduct(r0_)));
     ZtWX_ = Matrix::Zero(q, p);
     ZtWr_ = Vector::Zero(q);
     for (Index i = 0; i < n; ++i)
@@ -335,7 +345,9 @@ class LinearMixedLikelihood : public MarginalLikelihood {
         ZtWr_(it.col()) += zw * r0_(i);
         if (p > 0) ZtWX_.row(it.col()) += zw * model_.X.row(i);
       }
-    SparseGram gram(Z);
+    sum_over_shards(shards, ZtWX_);
+    sum_over_shards(shards, ZtWr_);
+    SparseGram gram(Z, shards);
     SparseMatrix A;
     gram.assemble(Z, w.data(), A);  // Z'WZ + I
     for (Index j = 0; j < q; ++j) A.coeffRef(j, j) -= 1.0;
@@ -386,7 +398,7 @@ class LinearMixedLikelihood : public MarginalLikelihood {
     const Vector b = gram_.lambda() * u_;
     Vector residual = r0_ - model_.Z * b;
     if (model_.p() > 0) residual -= model_.X * delta;
-    return residual.dot(model_.weights.cwiseProduct(residual)) + u_.squaredNorm();
+    return sum_over_shards(model_.shards, residual.dot(model_.weights.cwiseProduct(residual))) + u_.squaredNorm();
   }
 
   const ModelMatrices& model_;

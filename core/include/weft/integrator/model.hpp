@@ -2,6 +2,8 @@
 // The matrices of one model, handed by the kernel to integrators (lme4's notation):
 //   eta = X beta + Z b + offset,  b = Lambda(theta) u,  u ~ N(0, I_q),
 // and for families with a zero model eta_zi = X_zi beta_zi.
+#include <weft/integrator/row_shards.hpp>
+
 #include <Eigen/Dense>
 #include <Eigen/Sparse>
 
@@ -52,8 +54,13 @@ struct ModelMatrices {
   std::vector<std::string> zi_names;
   SparseMatrix Z;
   std::vector<RandomEffectTerm> terms;
+  // Set when these rows are one shard of the model's rows (row_shards.hpp): every sum over rows
+  // is then completed with shards->sum, and rows_in_all_shards is the whole model's n.
+  const RowShards* shards = nullptr;
+  Index rows_in_all_shards = -1;
 
-  Index n() const { return y.size(); }
+  Index n() const { return y.size(); }  // the rows held here
+  Index n_all_shards() const { return shards ? rows_in_all_shards : n(); }
   Index p() const { return X.cols(); }
   Index q() const { return Z.cols(); }
   Index n_theta() const {

@@ -66,7 +66,7 @@ class PenalizedIrls {
     out.log_density = {without.data(), n};
     out.omit_constants = true;
     evaluate_in_parallel(family_, obs, lp, link_, params, out);
-    const double difference = (with - without).sum();
+    const double difference = sum_over_shards(model_.shards, (with - without).sum());
     log_constant_ = std::isfinite(difference) ? difference : 0.0;
     omit_constants_ = std::isfinite(difference);
     constants_measured_ = true;
@@ -92,7 +92,7 @@ class PenalizedIrls {
     theta_ = theta;
     design_.update(theta);
     if (!gram_.matches(M_)) {
-      gram_.analyze(M_);
+      gram_.analyze(M_, model_.shards);
       A_ = gram_.pattern();
       cholesky_.analyzePattern(A_);
       inverse_slots_.clear();  // a new pattern moves the selected inverse's slots
@@ -157,7 +157,7 @@ class PenalizedIrls {
     }
     const Vector c = W_prime.cwiseProduct(h);
     // v = K^-1 M'c: the implicit-function direction (joint with beta when it is profiled).
-    const Vector g_u = transpose_times(M, c);
+    const Vector g_u = shard_sum(transpose_times(M, c));
     const SimplicialFactor* K = &cholesky_;
     if (hessian_ == HessianKind::Expected) {
       gram_.assemble(M, W_obs.data(), K_);
@@ -171,13 +171,13 @@ class PenalizedIrls {
     }
     Vector v, v_beta;
     if (beta_in_inner_problem)
-      solve_joint(*K, W_obs, g_u, model_.X.transpose() * c, v, v_beta);
+      solve_joint(*K, W_obs, g_u, shard_sum(model_.X.transpose() * c), v, v_beta);
     else
       v = K->solve(g_u);
     const Vector Mv = beta_in_inner_problem ? Vector(M * v + model_.X * v_beta) : Vector(M * v);
     // Per-row coefficient of d eta: -2 d1 + c - W_obs (M v).
     const Vector r = -2.0 * d1 + c - W_obs.cwiseProduct(Mv);
-    g.beta = model_.X.transpose() * r;
+    g.beta = shard_sum(model_.X.transpose() * r);
     // theta_j <-> T(a, b) of a term: d eta_i / d theta_j = z_ia u_(base+b), plus the trace
     // 2 W_i z_ia (S M_i')_(base+b) and the implicit part d1_i z_ia v_(base+b).
     g.theta = Vector::Zero(theta.size());
@@ -197,6 +197,7 @@ class PenalizedIrls {
           }
         }
       }
+    sum_over_shards(model_.shards, g.theta);
     // Family parameters and eta_zi move log p, d1 and W without moving eta.
     const auto row_terms = [&](const Vector& dl, const Vector& dd1, const Vector& dW) {
       return Vector(-2.0 * dl + h.cwiseProduct(dW) + Mv.cwiseProduct(dd1));
@@ -212,6 +213,7 @@ class PenalizedIrls {
       derivatives_at(eta, down, eta_zi, &l0, &a0, &w0, nullptr);
       g.family[k] = row_terms((l1 - l0) / (2 * step), (a1 - a0) / (2 * step), (w1 - w0) / (2 * step)).sum();
     }
+    if (model_.shards && !g.family.empty()) model_.shards->sum(g.family.data(), g.family.size());
     g.beta_zi = Vector::Zero(model_.X_zi.cols());
     if (model_.X_zi.cols() > 0) {
       const Vector step = (eta_zi.cwiseAbs().array().max(1.0) * 1e-5).matrix();
@@ -219,8 +221,9 @@ class PenalizedIrls {
       derivatives_at(eta, params, eta_zi + step, &l1, &a1, &w1, nullptr);
       derivatives_at(eta, params, eta_zi - step, &l0, &a0, &w0, nullptr);
       const Vector two_step = 2.0 * step;
-      g.beta_zi = model_.X_zi.transpose() *
-                  row_terms((l1 - l0).cwiseQuotient(two_step), (a1 - a0).cwiseQuotient(two_step), (w1 - w0).cwiseQuotient(two_step));
+      g.beta_zi = shard_sum(model_.X_zi.transpose() * row_terms((l1 - l0).cwiseQuotient(two_step),
+                                                               (a1 - a0).cwiseQuotient(two_step),
+                                                               (w1 - w0).cwiseQuotient(two_step)));
     }
     return g.beta.allFinite() && g.theta.allFinite() && g.beta_zi.allFinite();
   }
@@ -273,6 +276,14 @@ class PenalizedIrls {
   }
 
  private:
+  // A sum over this process's rows completed over every shard (row_shards.hpp).
+  template <class Expression>
+  typename Expression::PlainObject shard_sum(const Expression& rows) const {
+    typename Expression::PlainObject total = rows;
+    sum_over_shards(model_.shards, total);
+    return total;
+  }
+
   // Evaluates log p, d1 and W at eta = eta_fixed + M u; returns f = -2 sum log p + u'u.
   double evaluate(const Vector& u, std::span<const double> params, const Vector& eta_zi) {
     eta_.noalias() = eta_fixed_ + M_ * u;
@@ -295,7 +306,8 @@ class PenalizedIrls {
     evaluate_in_parallel(family_, obs, lp, link_, params, out);
     if (hessian_ == HessianKind::Observed) weights_ = -weights_;
     if (hessian_ == HessianKind::Expected && observed_steps_) observed_weights_ = -observed_weights_;
-    const double value = -2.0 * (log_density_.sum() + log_constant_) + u.squaredNorm();
+    log_density_sum_ = sum_over_shards(model_.shards, log_density_.sum());
+    const double value = -2.0 * (log_density_sum_ + log_constant_) + u.squaredNorm();
     return std::isfinite(value) ? value : std::numeric_limits<double>::infinity();
   }
 
@@ -332,9 +344,9 @@ class PenalizedIrls {
   template <class Factor>
   Matrix schur_complement(const Factor& factor, const Vector& w, Matrix& B, Matrix& AinvB) const {
     const Matrix WX = w.asDiagonal() * model_.X;
-    B = M_.transpose() * WX;
+    B = shard_sum(M_.transpose() * WX);
     AinvB = factor.solve(B);
-    return model_.X.transpose() * WX - B.transpose() * AinvB;
+    return shard_sum(model_.X.transpose() * WX) - B.transpose() * AinvB;
   }
 
   // A = M'WM + I at the current weights, factorised; false if not positive definite. This is
@@ -406,13 +418,13 @@ class PenalizedIrls {
         if (!std::isfinite(f) || !factorize_for_step()) return result;
       }
       factor_is_current = factor_is_flavour_;
-      r_u = transpose_times(M_, d1_) - u_;
+      r_u = shard_sum(transpose_times(M_, d1_)) - u_;
       double decrement;
       if (!beta) {
         du = cholesky_.solve(r_u);
         decrement = du.dot(r_u);
       } else {
-        r_b = model_.X.transpose() * d1_;
+        r_b = shard_sum(model_.X.transpose() * d1_);
         solve_joint(cholesky_, *step_weights_, r_u, r_b, du, db);
         decrement = du.dot(r_u) + db.dot(r_b);
       }
@@ -476,7 +488,7 @@ class PenalizedIrls {
       }
     }
     if (!factor_is_current && !factorize()) return result;
-    result.conditional_deviance = -2.0 * (log_density_.sum() + log_constant_);
+    result.conditional_deviance = -2.0 * (log_density_sum_ + log_constant_);
     result.penalty = u_.squaredNorm();
     result.log_det = log_det();
     result.deviance = result.conditional_deviance + result.penalty + result.log_det;
@@ -520,6 +532,7 @@ class PenalizedIrls {
   Vector theta_;  // the theta of M and of the current u
   bool constants_measured_ = false, omit_constants_ = false;
   double log_constant_ = 0;  // sum of the data-only log-density terms the evaluations leave out
+  double log_density_sum_ = 0;  // sum of log p over every shard's rows at the last evaluate()
 };
 
 }  // namespace weft

@@ -43,9 +43,12 @@ void for_row_blocks(Index rows, int threads, Block&& block) {
 class SparseGram {
  public:
   SparseGram() = default;
-  explicit SparseGram(const RowSparseMatrix& M) { analyze(M); }
+  explicit SparseGram(const RowSparseMatrix& M, const RowShards* shards = nullptr) { analyze(M, shards); }
 
-  void analyze(const RowSparseMatrix& M) {
+  // With `shards`, M holds this process's rows: A's pattern is the union of every shard's, and
+  // assemble() sums the shards' M'WM before adding I.
+  void analyze(const RowSparseMatrix& M, const RowShards* shards = nullptr) {
+    shards_ = shards;
     const Index q = M.cols();
     std::vector<Eigen::Triplet<double>> entries;
     for (Index j = 0; j < q; ++j) entries.emplace_back(j, j, 1.0);
@@ -56,6 +59,7 @@ class SparseGram {
     pattern_.resize(q, q);
     pattern_.setFromTriplets(entries.begin(), entries.end());
     pattern_.makeCompressed();
+    if (shards) unite_patterns(*shards);
     const int* outer = pattern_.outerIndexPtr();
     const int* inner = pattern_.innerIndexPtr();
     auto slot = [&](Index row, Index col) {
@@ -98,12 +102,30 @@ class SparseGram {
       for (const auto& p : partial)
         for (Index k = 0; k < nnz; ++k) values[k] += p[std::size_t(k)];
     }
+    if (shards_) shards_->sum(values, std::size_t(nnz));
     for (Index s : diagonal_slots_) values[s] += 1.0;
   }
 
   const SparseMatrix& pattern() const { return pattern_; }
 
  private:
+  // pattern_ <- the union of every shard's pattern (the same matrix on every shard).
+  void unite_patterns(const RowShards& shards) {
+    std::vector<int> local;
+    local.reserve(std::size_t(2 * pattern_.nonZeros()));
+    for (Index col = 0; col < pattern_.outerSize(); ++col)
+      for (SparseMatrix::InnerIterator it(pattern_, col); it; ++it) {
+        local.push_back(int(it.row()));
+        local.push_back(int(col));
+      }
+    const std::vector<int> all = shards.concatenate(local);
+    std::vector<Eigen::Triplet<double>> entries;
+    entries.reserve(all.size() / 2);
+    for (std::size_t k = 0; k + 1 < all.size(); k += 2) entries.emplace_back(all[k], all[k + 1], 1.0);
+    pattern_.setFromTriplets(entries.begin(), entries.end());
+    pattern_.makeCompressed();
+  }
+
   // Adds w_i m_ia m_ib of rows [begin, end) into `values` (A's value array layout).
   void scatter(const RowSparseMatrix& M, const double* w, Index begin, Index end, double* values) const {
     const double* mv = M.valuePtr();
@@ -124,6 +146,7 @@ class SparseGram {
   std::vector<Index> row_start_;
   std::vector<Index> slots_;
   Index nonzeros_of_M_ = -1;
+  const RowShards* shards_ = nullptr;
 };
 
 // M' v for a row-major M, over threads with private accumulators (the transposed product
