@@ -144,6 +144,9 @@ class PenalizedIrls {
     // Where each (a, b) pair of a row's columns sits in the selected inverse: fixed with the
     // pattern, so looked up once (rows have few columns; pairs are stored row by row).
     if (inverse_slots_.empty()) {
+      std::size_t pairs = 0;
+      for (Index i = 0; i < n; ++i) pairs += std::size_t(outer[i + 1] - outer[i]) * std::size_t(outer[i + 1] - outer[i]);
+      inverse_slots_.reserve(pairs);
       for (Index i = 0; i < n; ++i)
         for (int a = outer[i]; a < outer[i + 1]; ++a)
           for (int b = outer[i]; b < outer[i + 1]; ++b) inverse_slots_.push_back(inverse_.slot(cols[a], cols[b]));

@@ -48,6 +48,12 @@ class SparseGram {
   void analyze(const RowSparseMatrix& M) {
     const Index q = M.cols();
     std::vector<Eigen::Triplet<double>> entries;
+    std::size_t pairs = 0;  // lower-triangle pairs of each row's columns (reserved: no regrowth)
+    for (Index i = 0; i < M.rows(); ++i) {
+      const std::size_t k = std::size_t(M.outerIndexPtr()[i + 1] - M.outerIndexPtr()[i]);
+      pairs += k * (k + 1) / 2;
+    }
+    entries.reserve(std::size_t(q) + pairs);
     for (Index j = 0; j < q; ++j) entries.emplace_back(j, j, 1.0);
     for (Index i = 0; i < M.rows(); ++i)
       for (RowSparseMatrix::InnerIterator a(M, i); a; ++a)
@@ -67,6 +73,7 @@ class SparseGram {
     for (Index j = 0; j < q; ++j) diagonal_slots_[j] = slot(j, j);
     row_start_.assign(M.rows() + 1, 0);
     slots_.clear();
+    slots_.reserve(pairs);
     for (Index i = 0; i < M.rows(); ++i) {
       for (RowSparseMatrix::InnerIterator a(M, i); a; ++a)
         for (RowSparseMatrix::InnerIterator b(M, i); b && b.col() <= a.col(); ++b)
