@@ -14,12 +14,41 @@
 #include "report/json_report.hpp"
 #include "report/text_summary.hpp"
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <optional>
 
 namespace weft::cli {
 
 namespace {
+
+// With WEFT_TIMING set: seconds since the last lap on stderr, as estimation's step timer
+// prints them (reading the data and building the model come before the fit's own steps).
+class Lap {
+ public:
+  void operator()(const std::string& step) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "timing: %-40s %8.3f s\n", step.c_str(), std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+  double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - last_).count(); }
+
+ private:
+  bool enabled_ = std::getenv("WEFT_TIMING") != nullptr;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+// "read data (20.5 MB, 120 MB/s)"
+std::string read_step(const std::filesystem::path& path, double seconds) {
+  std::error_code ec;
+  const double mb = double(std::filesystem::file_size(path, ec)) / 1e6;
+  char text[80];
+  std::snprintf(text, sizeof text, "read data (%.1f MB, %.0f MB/s)", ec ? 0.0 : mb, ec ? 0.0 : mb / seconds);
+  return text;
+}
 
 // The bootstrap's replicates as CSV: one row per replicate, one column per parameter (lme4's
 // confint names), "NA" where a refit failed, and whether the refit converged.
@@ -69,11 +98,14 @@ int run_fit(const FitArguments& args) {
   std::optional<fit::PreparedModel> prepared;
   processes::on_every_process([&] {
     const config::ModelSpec spec = config::load_model_spec(args.config, load);
+    Lap lap;
     const data::DataFrame data = read_model_data(spec);
+    lap(read_step(spec.data_path, lap.seconds()));
     registry.emplace(spec.plugin_path);
     prepared.emplace(fit::prepare_model(spec, data, *registry));
     if (const RowShards* shards = processes::row_shards())
       distributed::keep_rows_of_this_process(*prepared, data, *shards);
+    lap("plugins, design (model matrices)");
   });
   const fit::PreparedModel& model = *prepared;
   std::optional<fit::FittedModel> fitted;

@@ -64,7 +64,9 @@ class AgqLikelihood final : public PirlsLikelihood {
     const Vector A_diagonal = pirls_.A().diagonal();
     Vector sigma(q);
     for (Index j = 0; j < q; ++j) sigma(j) = 1.0 / std::sqrt(A_diagonal(j));
-    const Vector eta_fixed = model_.X * at.beta + model_.offset;
+    Vector& eta_fixed = work_.eta_fixed;
+    eta_fixed.noalias() = model_.X * at.beta;
+    eta_fixed += model_.offset;
     const std::size_t points = rule_.nodes.size();
     const std::size_t nn = std::size_t(n);
     const Observations obs{{model_.y.data(), nn}, {model_.weights.data(), nn}};
@@ -78,7 +80,9 @@ class AgqLikelihood final : public PirlsLikelihood {
     // log of each node's term per group: log w_k + l_j(u_k) - u_k^2/2 + z_k^2/2 (the data-only
     // constants of log p are the same at every node: added once at the end).
     Matrix log_terms(q, Index(points));
-    Vector eta(n), log_density(n);
+    Vector &eta = work_.eta, &log_density = work_.log_density;
+    eta.resize(n);
+    log_density.resize(n);
     for (std::size_t k = 0; k < points; ++k) {
       const double z = rule_.nodes[k];
       node_eta(z, eta);
@@ -124,10 +128,11 @@ class AgqLikelihood final : public PirlsLikelihood {
     const Observations obs{{model_.y.data(), nn}, {model_.weights.data(), nn}};
     const std::span<const double> zi{eta_zi.data(), std::size_t(eta_zi.size())};
     // At the mode: d1, W (the Hessian flavour's), W_obs = -d2 and W' = dW/deta.
-    Vector mode_eta(n), d1(n), w(n), w_obs(n);
+    Vector &mode_eta = work_.mode_eta, &d1 = work_.d1, &w = work_.w, &w_obs = work_.w_obs, &w_prime = work_.w_prime;
+    for (Vector* v : {&mode_eta, &d1, &w, &w_obs}) v->resize(n);
     for (Index i = 0; i < n; ++i) mode_eta(i) = eta_fixed(i) + lambda * u(group_of_row_[i]);
     pirls_.derivatives_at(mode_eta, at.family, eta_zi, nullptr, &d1, &w, &w_obs);
-    const Vector w_prime = pirls_.weight_slopes(mode_eta, at.family, eta_zi);
+    pirls_.weight_slopes(mode_eta, at.family, eta_zi, w_prime);
     // Per group: K_j, S_j, sum W_obs x, sum W' x, sum W', sum d1.
     Vector K = Vector::Ones(q), S = Vector::Zero(q), sum_wp = Vector::Zero(q), sum_d1 = Vector::Zero(q),
            sum_wobs = Vector::Zero(q);
@@ -159,8 +164,11 @@ class AgqLikelihood final : public PirlsLikelihood {
     }
     // Node sums: R_i = sum_k P_jk d1_ijk; per group a_j = sum_k P_jk G_jk, b_j = sum_k P_jk G_jk z_k,
     // c_j = sum_k P_jk u_jk D1_jk, with D1_jk = sum_i d1_ijk and G_jk = lambda D1_jk - u_jk.
-    Vector R = Vector::Zero(n), a = Vector::Zero(q), b = Vector::Zero(q), c = Vector::Zero(q);
-    Vector eta(n), node_d1(n);
+    Vector &R = work_.R, &eta = work_.eta, &node_d1 = work_.node_d1;
+    R.setZero(n);
+    eta.resize(n);
+    node_d1.resize(n);
+    Vector a = Vector::Zero(q), b = Vector::Zero(q), c = Vector::Zero(q);
     for (std::size_t k = 0; k < rule_.nodes.size(); ++k) {
       const double z = rule_.nodes[k];
       for (Index i = 0; i < n; ++i) {
@@ -204,6 +212,11 @@ class AgqLikelihood final : public PirlsLikelihood {
   const Link& link_;
   QuadratureRule rule_;
   std::vector<Index> group_of_row_;
+  // n-sized buffers of quadrature() and quadrature_gradient(), made once per fit (see
+  // PenalizedIrls's work space).
+  struct {
+    Vector eta_fixed, eta, log_density, mode_eta, d1, w, w_obs, w_prime, R, node_d1;
+  } work_;
 };
 
 // Why AGQ cannot integrate this model, or "" when it can (lme4's rule for nAGQ > 1).

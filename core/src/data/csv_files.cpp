@@ -24,7 +24,7 @@ DataFrame read_csv_files(const std::vector<std::filesystem::path>& paths, const 
     for (std::size_t k = 0; k < part.columns.size(); ++k) {
       Column& into = table.columns[k];
       Column& from = part.columns[k];
-      into.text.insert(into.text.end(), std::make_move_iterator(from.text.begin()), std::make_move_iterator(from.text.end()));
+      for (std::size_t row = 0; row < from.text.size(); ++row) into.text.push_back(from.text[row]);
       into.number.insert(into.number.end(), from.number.begin(), from.number.end());
       into.kind.insert(into.kind.end(), from.kind.begin(), from.kind.end());
     }

@@ -20,9 +20,41 @@ enum class CellKind : std::uint8_t {
   Infinite,    // Inf / -Inf / inf, or a literal that overflows a double (1e400)
 };
 
+// The text of a column's cells, packed: one character buffer and each cell's end offset (a
+// std::string per cell would take 32 bytes of memory for every cell, most of it never read,
+// and that memory's first touch is most of the time a large CSV takes to read).
+class CellTexts {
+ public:
+  std::string_view operator[](std::size_t row) const {
+    const std::size_t begin = row == 0 ? 0 : ends_[row - 1];
+    return {chars_.data() + begin, std::size_t(ends_[row] - begin)};
+  }
+  std::size_t size() const { return ends_.size(); }
+  bool empty() const { return ends_.empty(); }
+  void reserve(std::size_t cells) { ends_.reserve(cells); }
+  void reserve_chars(std::size_t chars) { chars_.reserve(chars); }
+  void push_back(std::string_view text) {
+    chars_.append(text);
+    ends_.push_back(chars_.size());
+  }
+  void emplace_back(std::string_view text) { push_back(text); }
+
+  friend bool operator==(const CellTexts& a, const CellTexts& b) { return a.ends_ == b.ends_ && a.chars_ == b.chars_; }
+  friend bool operator==(const CellTexts& a, const std::vector<std::string>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t r = 0; r < b.size(); ++r)
+      if (a[r] != b[r]) return false;
+    return true;
+  }
+
+ private:
+  std::string chars_;
+  std::vector<std::size_t> ends_;
+};
+
 struct Column {
   std::string name;
-  std::vector<std::string> text;  // the cell as read: quotes removed, surrounding blanks trimmed
+  CellTexts text;  // the cell as read: quotes removed, surrounding blanks trimmed
   std::vector<double> number;     // the value where kind == Number, NaN otherwise
   std::vector<CellKind> kind;
   // The levels in their declared order (a pandas Categorical: the first is the reference

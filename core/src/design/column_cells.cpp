@@ -39,7 +39,7 @@ bool has_text_cells(const data::Column& column) {
 bool is_integer_column(const data::Column& column) {
   for (std::size_t r = 0; r < column.size(); ++r) {
     if (column.kind[r] != CellKind::Number) continue;
-    const std::string& t = column.text[r];
+    const std::string_view t = column.text[r];
     std::size_t i = (!t.empty() && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
     if (i == t.size()) return false;
     for (; i < t.size(); ++i)

@@ -58,9 +58,9 @@ void add_text_rows(const data::Column& column, const std::vector<std::size_t>& r
   std::unordered_map<std::string_view, int> index;
   index.reserve(64);
   for (std::size_t r : rows) {
-    const std::string& text = column.text[r];
-    auto [it, inserted] = index.try_emplace(std::string_view(text), int(out.label.size()));
-    if (inserted) out.label.push_back(text);
+    const std::string_view text = column.text[r];
+    auto [it, inserted] = index.try_emplace(text, int(out.label.size()));
+    if (inserted) out.label.emplace_back(text);
     out.row_index[r] = it->second;
   }
 }

@@ -15,11 +15,11 @@ struct GlmState {
   double deviance = 0;
 };
 
-// -2 log L and IRLS quantities at eta.
-GlmState evaluate(const ModelMatrices& model, const Family& family, const Link& link,
-                  std::span<const double> params, const Vector& eta, const Vector& eta_zi) {
+// -2 log L and IRLS quantities at eta, into `s` (its vectors are reused: no n-sized allocation
+// per step once they have their size).
+void evaluate(const ModelMatrices& model, const Family& family, const Link& link, std::span<const double> params,
+              const Vector& eta, const Vector& eta_zi, GlmState& s) {
   const std::size_t n = std::size_t(model.n());
-  GlmState s;
   s.log_density.resize(model.n());
   s.d1.resize(model.n());
   s.weights.resize(model.n());
@@ -39,7 +39,6 @@ GlmState evaluate(const ModelMatrices& model, const Family& family, const Link& 
   }
   s.deviance = -2.0 * sum_over_shards(model.shards, s.log_density.sum());
   if (!std::isfinite(s.deviance)) s.deviance = INFINITY;
-  return s;
 }
 
 }  // namespace
@@ -56,12 +55,15 @@ Vector glm_start(const ModelMatrices& model, const Family& family, const Link& l
   // Every process makes the same choice (a flag summed over the shards, row_shards.hpp).
   if (sum_over_shards(model.shards, eta.allFinite() ? 0.0 : 1.0) > 0) eta = model.offset;
   Vector beta = Vector::Zero(p);
-  GlmState state = evaluate(model, family, link, params, eta, eta_zi);
+  GlmState state, next;  // the current point and a candidate; swapped, never reallocated
+  evaluate(model, family, link, params, eta, eta_zi, state);
+  Vector z, next_eta;
+  Matrix WX;
   bool from_mustart = true;  // the first step starts from R's mustart, not from a beta
   for (int iter = 0; iter < 100; ++iter) {
     // Working response and weighted least squares (Fisher scoring).
-    const Vector z = (eta - model.offset) + state.d1.cwiseQuotient(state.weights.cwiseMax(1e-300));
-    const Matrix WX = state.weights.asDiagonal() * model.X;
+    z = (eta - model.offset) + state.d1.cwiseQuotient(state.weights.cwiseMax(1e-300));
+    WX = state.weights.asDiagonal() * model.X;
     Matrix XtWX = model.X.transpose() * WX;
     Vector XtWz = WX.transpose() * z;
     sum_over_shards(model.shards, XtWX);  // each process holds its rows (row_shards.hpp)
@@ -70,12 +72,11 @@ Vector glm_start(const ModelMatrices& model, const Family& family, const Link& l
     if (!proposal.allFinite()) break;
     // Halve the step while the deviance gets worse (R's glm.fit does the same).
     Vector candidate = proposal;
-    GlmState next;
-    Vector next_eta;
     bool accepted = false;
     for (int halving = 0; halving < 30; ++halving) {
-      next_eta = model.X * candidate + model.offset;
-      next = evaluate(model, family, link, params, next_eta, eta_zi);
+      next_eta.noalias() = model.X * candidate;
+      next_eta += model.offset;
+      evaluate(model, family, link, params, next_eta, eta_zi, next);
       if (std::isfinite(next.deviance) && (from_mustart || next.deviance <= state.deviance + 1e-10 * std::abs(state.deviance))) {
         accepted = true;
         break;
@@ -87,8 +88,8 @@ Vector glm_start(const ModelMatrices& model, const Family& family, const Link& l
     const bool first = from_mustart;
     from_mustart = false;
     beta = candidate;
-    eta = next_eta;
-    state = std::move(next);
+    eta.swap(next_eta);
+    std::swap(state, next);
     if (!first && change < 1e-10 * (std::abs(state.deviance) + 0.1)) break;  // glm.control epsilon
   }
   return beta.allFinite() ? beta : Vector::Zero(p);
@@ -100,7 +101,8 @@ Vector theta_start(const ModelMatrices& model, const Family& family, const Link&
   const Index n = model.n();
   const Vector eta = model.X * beta + model.offset;
   const Vector eta_zi = family.uses_zero_model() ? Vector::Constant(n, -30.0) : Vector();
-  const GlmState s = evaluate(model, family, link, params, eta, eta_zi);
+  GlmState s;
+  evaluate(model, family, link, params, eta, eta_zi, s);
   // Working residuals on the link scale, r = d1 / W, with precision W.
   const RowSparseMatrix Z = model.Z;
   for (const auto& term : model.terms) {

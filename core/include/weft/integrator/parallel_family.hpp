@@ -29,6 +29,7 @@ inline void evaluate_in_parallel(const Family& family, const Observations& obs, 
       const Observations o{obs.y.subspan(begin, len), obs.weights.subspan(begin, len)};
       const LinearPredictors p{lp.eta.subspan(begin, len), cpart(lp.eta_zi, begin, len)};
       FamilyDerivatives d;
+      d.omit_constants = out.omit_constants;  // (was lost here: every pass computed log y! on large data)
       d.log_density = part(out.log_density, begin, len);
       d.d1 = part(out.d1, begin, len);
       d.d2 = part(out.d2, begin, len);

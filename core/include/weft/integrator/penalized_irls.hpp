@@ -101,7 +101,7 @@ class PenalizedIrls {
 
   // The mode of u for fixed beta, then the Laplace deviance.
   InnerSolution solve(const Vector& beta, std::span<const double> params, const Vector& eta_zi) {
-    eta_fixed_ = model_.X * beta + model_.offset;
+    set_eta_fixed(beta);
     return newton(params, eta_zi, nullptr);
   }
 
@@ -127,19 +127,26 @@ class PenalizedIrls {
     const RowSparseMatrix& M = M_;
     // Per-row quantities at the mode: W (the Hessian flavour's), W_obs, W' = dW/deta.
     const Vector &W = weights_, &d1 = d1_, &eta = eta_;  // the solve's, not changed below
-    Vector W_obs = W;
+    Vector& W_obs = work_.w_obs;
+    W_obs = W;
     if (hessian_ == HessianKind::Expected) derivatives_at(eta, params, eta_zi, nullptr, nullptr, nullptr, &W_obs);
-    const Vector W_prime = weight_slopes(eta, params, eta_zi);
+    Vector& W_prime = work_.w_prime;
+    weight_slopes(eta, params, eta_zi, W_prime);
     // h_i = M_i S M_i' and t = S M_i' on row i's columns (S = H^-1 on H's pattern).
     inverse_.compute(cholesky_);
-    Vector h(n);
-    std::vector<double> t(M.nonZeros());
+    Vector& h = work_.h;
+    h.resize(n);
+    std::vector<double>& t = work_.t;
+    t.resize(std::size_t(M.nonZeros()));
     const int* outer = M.outerIndexPtr();
     const int* cols = M.innerIndexPtr();
     const double* mv = M.valuePtr();
     // Where each (a, b) pair of a row's columns sits in the selected inverse: fixed with the
     // pattern, so looked up once (rows have few columns; pairs are stored row by row).
     if (inverse_slots_.empty()) {
+      std::size_t pairs = 0;
+      for (Index i = 0; i < n; ++i) pairs += std::size_t(outer[i + 1] - outer[i]) * std::size_t(outer[i + 1] - outer[i]);
+      inverse_slots_.reserve(pairs);
       for (Index i = 0; i < n; ++i)
         for (int a = outer[i]; a < outer[i + 1]; ++a)
           for (int b = outer[i]; b < outer[i + 1]; ++b) inverse_slots_.push_back(inverse_.slot(cols[a], cols[b]));
@@ -155,7 +162,8 @@ class PenalizedIrls {
       }
       h(i) = hi;
     }
-    const Vector c = W_prime.cwiseProduct(h);
+    Vector& c = work_.c;
+    c = W_prime.cwiseProduct(h);
     // v = K^-1 M'c: the implicit-function direction (joint with beta when it is profiled).
     const Vector g_u = shard_sum(transpose_times(M, c));
     const SimplicialFactor* K = &cholesky_;
@@ -174,9 +182,15 @@ class PenalizedIrls {
       solve_joint(*K, W_obs, g_u, shard_sum(model_.X.transpose() * c), v, v_beta);
     else
       v = K->solve(g_u);
-    const Vector Mv = beta_in_inner_problem ? Vector(M * v + model_.X * v_beta) : Vector(M * v);
+    Vector& Mv = work_.mv;
+    Mv.noalias() = M * v;
+    if (beta_in_inner_problem) {
+      work_.xv.noalias() = model_.X * v_beta;
+      Mv += work_.xv;
+    }
     // Per-row coefficient of d eta: -2 d1 + c - W_obs (M v).
-    const Vector r = -2.0 * d1 + c - W_obs.cwiseProduct(Mv);
+    Vector& r = work_.r;
+    r = -2.0 * d1 + c - W_obs.cwiseProduct(Mv);
     g.beta = shard_sum(model_.X.transpose() * r);
     // theta_j <-> T(a, b) of a term: d eta_i / d theta_j = z_ia u_(base+b), plus the trace
     // 2 W_i z_ia (S M_i')_(base+b) and the implicit part d1_i z_ia v_(base+b).
@@ -199,8 +213,11 @@ class PenalizedIrls {
       }
     sum_over_shards(model_.shards, g.theta);
     // Family parameters and eta_zi move log p, d1 and W without moving eta.
-    const auto row_terms = [&](const Vector& dl, const Vector& dd1, const Vector& dW) {
-      return Vector(-2.0 * dl + h.cwiseProduct(dW) + Mv.cwiseProduct(dd1));
+    // (Central differences in place: l1 <- (l1 - l0) / (2 step), and so on.)
+    Vector &l1 = work_.l1, &l0 = work_.l0, &a1 = work_.a1, &a0 = work_.a0, &w1 = work_.w1, &w0 = work_.w0;
+    const auto row_terms = [&](const Vector& dl, const Vector& dd1, const Vector& dW) -> const Vector& {
+      work_.row_terms = -2.0 * dl + h.cwiseProduct(dW) + Mv.cwiseProduct(dd1);
+      return work_.row_terms;
     };
     g.family.assign(params.size(), 0.0);
     for (std::size_t k = 0; k < params.size(); ++k) {
@@ -208,22 +225,26 @@ class PenalizedIrls {
       const double step = 1e-6 * std::max(1.0, std::abs(params[k]));
       up[k] += step;
       down[k] -= step;
-      Vector l1(n), l0(n), a1(n), a0(n), w1(n), w0(n);
+      for (Vector* v : {&l1, &l0, &a1, &a0, &w1, &w0}) v->resize(n);
       derivatives_at(eta, up, eta_zi, &l1, &a1, &w1, nullptr);
       derivatives_at(eta, down, eta_zi, &l0, &a0, &w0, nullptr);
-      g.family[k] = row_terms((l1 - l0) / (2 * step), (a1 - a0) / (2 * step), (w1 - w0) / (2 * step)).sum();
+      l1 = (l1 - l0) / (2 * step);
+      a1 = (a1 - a0) / (2 * step);
+      w1 = (w1 - w0) / (2 * step);
+      g.family[k] = row_terms(l1, a1, w1).sum();
     }
     if (model_.shards && !g.family.empty()) model_.shards->sum(g.family.data(), g.family.size());
     g.beta_zi = Vector::Zero(model_.X_zi.cols());
     if (model_.X_zi.cols() > 0) {
       const Vector step = (eta_zi.cwiseAbs().array().max(1.0) * 1e-5).matrix();
-      Vector l1(n), l0(n), a1(n), a0(n), w1(n), w0(n);
+      for (Vector* v : {&l1, &l0, &a1, &a0, &w1, &w0}) v->resize(n);
       derivatives_at(eta, params, eta_zi + step, &l1, &a1, &w1, nullptr);
       derivatives_at(eta, params, eta_zi - step, &l0, &a0, &w0, nullptr);
       const Vector two_step = 2.0 * step;
-      g.beta_zi = shard_sum(model_.X_zi.transpose() * row_terms((l1 - l0).cwiseQuotient(two_step),
-                                                               (a1 - a0).cwiseQuotient(two_step),
-                                                               (w1 - w0).cwiseQuotient(two_step)));
+      l1 = (l1 - l0).cwiseQuotient(two_step);
+      a1 = (a1 - a0).cwiseQuotient(two_step);
+      w1 = (w1 - w0).cwiseQuotient(two_step);
+      g.beta_zi = shard_sum(model_.X_zi.transpose() * row_terms(l1, a1, w1));
     }
     return g.beta.allFinite() && g.theta.allFinite() && g.beta_zi.allFinite();
   }
@@ -253,7 +274,7 @@ class PenalizedIrls {
     FamilyDerivatives out;
     if (log_density) out.log_density = {log_density->data(), n};
     if (d1) out.d1 = {d1->data(), n};
-    Vector d2;
+    Vector& d2 = work_.d2;
     const bool want_observed = w_obs || (w && hessian_ == HessianKind::Observed);
     if (want_observed) {
       d2.resize(model_.n());
@@ -267,12 +288,17 @@ class PenalizedIrls {
 
   // dW/deta per row (W of this solver's flavour) by central differences: the third-derivative
   // information the gradients of log|H| (Laplace) and of the AGQ scales need.
-  Vector weight_slopes(const Vector& eta, std::span<const double> params, const Vector& eta_zi) const {
-    const Vector step = (eta.cwiseAbs().array().max(1.0) * 1e-5).matrix();
-    Vector up(model_.n()), down(model_.n());
-    derivatives_at(eta + step, params, eta_zi, nullptr, nullptr, &up, nullptr);
-    derivatives_at(eta - step, params, eta_zi, nullptr, nullptr, &down, nullptr);
-    return (up - down).cwiseQuotient(2.0 * step);
+  // `slopes` receives them (the buffers of the differences are kept between calls).
+  void weight_slopes(const Vector& eta, std::span<const double> params, const Vector& eta_zi, Vector& slopes) const {
+    Vector &step = work_.step, &shifted = work_.shifted, &up = work_.up, &down = work_.down;
+    step = (eta.cwiseAbs().array().max(1.0) * 1e-5).matrix();
+    up.resize(model_.n());
+    down.resize(model_.n());
+    shifted = eta + step;
+    derivatives_at(shifted, params, eta_zi, nullptr, nullptr, &up, nullptr);
+    shifted = eta - step;
+    derivatives_at(shifted, params, eta_zi, nullptr, nullptr, &down, nullptr);
+    slopes = (up - down).cwiseQuotient(2.0 * step);
   }
 
  private:
@@ -286,7 +312,8 @@ class PenalizedIrls {
 
   // Evaluates log p, d1 and W at eta = eta_fixed + M u; returns f = -2 sum log p + u'u.
   double evaluate(const Vector& u, std::span<const double> params, const Vector& eta_zi) {
-    eta_.noalias() = eta_fixed_ + M_ * u;
+    eta_ = eta_fixed_;
+    eta_.noalias() += M_ * u;
     const Observations obs{{model_.y.data(), size_t(model_.n())}, {model_.weights.data(), size_t(model_.n())}};
     const LinearPredictors lp{{eta_.data(), size_t(eta_.size())}, {eta_zi.data(), size_t(eta_zi.size())}};
     if (!constants_measured_) measure_constants(params, eta_zi);
@@ -309,6 +336,12 @@ class PenalizedIrls {
     log_density_sum_ = sum_over_shards(model_.shards, log_density_.sum());
     const double value = -2.0 * (log_density_sum_ + log_constant_) + u.squaredNorm();
     return std::isfinite(value) ? value : std::numeric_limits<double>::infinity();
+  }
+
+  // eta_fixed = X beta + offset (the product written in place: no n-sized temporary).
+  void set_eta_fixed(const Vector& beta) {
+    eta_fixed_.noalias() = model_.X * beta;
+    eta_fixed_ += model_.offset;
   }
 
   // u <- Lambda(theta)^-1 Lambda(theta_) u, block by block (T_new^-1 T_old per term); where
@@ -343,7 +376,8 @@ class PenalizedIrls {
   // S = G - B'A^-1 B of the joint system above; B and A^-1 B are returned too.
   template <class Factor>
   Matrix schur_complement(const Factor& factor, const Vector& w, Matrix& B, Matrix& AinvB) const {
-    const Matrix WX = w.asDiagonal() * model_.X;
+    Matrix& WX = work_.wx;
+    WX = w.asDiagonal() * model_.X;
     B = shard_sum(M_.transpose() * WX);
     AinvB = factor.solve(B);
     return shard_sum(model_.X.transpose() * WX) - B.transpose() * AinvB;
@@ -399,7 +433,7 @@ class PenalizedIrls {
   InnerSolution newton(std::span<const double> params, const Vector& eta_zi, Vector* beta) {
     InnerSolution result;
     observed_steps_ = false;  // Fisher scoring first, as lme4 (see factorize_for_step)
-    if (beta) eta_fixed_ = model_.X * *beta + model_.offset;
+    if (beta) set_eta_fixed(*beta);
     double f = evaluate(u_, params, eta_zi);
     if (!std::isfinite(f) && u_.squaredNorm() > 0) {  // a warm start gone bad: start at 0
       u_.setZero();
@@ -438,7 +472,7 @@ class PenalizedIrls {
         u_ += du;
         if (beta) {
           *beta += db;
-          eta_fixed_ = model_.X * *beta + model_.offset;
+          set_eta_fixed(*beta);
         }
         f = evaluate(u_, params, eta_zi);
         result.converged = std::isfinite(f);
@@ -455,7 +489,7 @@ class PenalizedIrls {
         u_ = u_old + step * du;
         if (beta) {
           *beta = beta_old + step * db;
-          eta_fixed_ = model_.X * *beta + model_.offset;
+          set_eta_fixed(*beta);
         }
         f_new = evaluate(u_, params, eta_zi);
         if (f_new <= f + 1e-12 * std::abs(f)) {
@@ -473,7 +507,7 @@ class PenalizedIrls {
         u_ = result.converged ? Vector(u_old + du) : u_old;
         if (beta) {
           *beta = result.converged ? Vector(beta_old + db) : beta_old;
-          eta_fixed_ = model_.X * *beta + model_.offset;
+          set_eta_fixed(*beta);
         }
         f = evaluate(u_, params, eta_zi);
         if (!factorize()) return result;
@@ -530,6 +564,15 @@ class PenalizedIrls {
   const Vector* step_weights_ = &weights_;  // the weights of the current factor
   bool factor_is_flavour_ = true;           // the factor is of A with the flavour's weights
   Vector theta_;  // the theta of M and of the current u
+  // n-sized work space of gradient(), derivatives_at() and weight_slopes(), made at the first
+  // call and reused: a fresh n-sized vector per evaluation costs page faults (at 1e7 rows every
+  // one is a new mmap), not just a copy. Not shared between threads (one solver per fit).
+  struct WorkSpace {
+    Vector w_obs, w_prime, h, c, mv, xv, r, row_terms, l1, l0, a1, a0, w1, w0, d2, step, shifted, up, down;
+    std::vector<double> t;
+    Matrix wx;  // W X (n x p) of schur_complement()
+  };
+  mutable WorkSpace work_;
   bool constants_measured_ = false, omit_constants_ = false;
   double log_constant_ = 0;  // sum of the data-only log-density terms the evaluations leave out
   double log_density_sum_ = 0;  // sum of log p over every shard's rows at the last evaluate()

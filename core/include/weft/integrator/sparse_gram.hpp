@@ -51,6 +51,12 @@ class SparseGram {
     shards_ = shards;
     const Index q = M.cols();
     std::vector<Eigen::Triplet<double>> entries;
+    std::size_t pairs = 0;  // lower-triangle pairs of each row's columns (reserved: no regrowth)
+    for (Index i = 0; i < M.rows(); ++i) {
+      const std::size_t k = std::size_t(M.outerIndexPtr()[i + 1] - M.outerIndexPtr()[i]);
+      pairs += k * (k + 1) / 2;
+    }
+    entries.reserve(std::size_t(q) + pairs);
     for (Index j = 0; j < q; ++j) entries.emplace_back(j, j, 1.0);
     for (Index i = 0; i < M.rows(); ++i)
       for (RowSparseMatrix::InnerIterator a(M, i); a; ++a)
@@ -71,6 +77,7 @@ class SparseGram {
     for (Index j = 0; j < q; ++j) diagonal_slots_[j] = slot(j, j);
     row_start_.assign(M.rows() + 1, 0);
     slots_.clear();
+    slots_.reserve(pairs);
     for (Index i = 0; i < M.rows(); ++i) {
       for (RowSparseMatrix::InnerIterator a(M, i); a; ++a)
         for (RowSparseMatrix::InnerIterator b(M, i); b && b.col() <= a.col(); ++b)
@@ -95,7 +102,9 @@ class SparseGram {
     if (threads <= 1) {
       scatter(M, w, 0, rows, values);
     } else {
-      std::vector<std::vector<double>> partial(std::size_t(threads - 1), std::vector<double>(std::size_t(nnz), 0.0));
+      auto& partial = partial_;  // kept between assemblies: no allocation per evaluation
+      partial.resize(std::size_t(threads - 1));
+      for (auto& p : partial) p.assign(std::size_t(nnz), 0.0);
       for_row_blocks(rows, threads, [&](int t, Index begin, Index end) {
         scatter(M, w, begin, end, t == 0 ? values : partial[std::size_t(t - 1)].data());
       });
@@ -147,13 +156,18 @@ class SparseGram {
   std::vector<Index> slots_;
   Index nonzeros_of_M_ = -1;
   const RowShards* shards_ = nullptr;
+  mutable std::vector<std::vector<double>> partial_;  // threads 1.. of assemble(): their copies of A's values
 };
 
 // M' v for a row-major M, over threads with private accumulators (the transposed product
-// scatters into few columns, which threads cannot share).
+// scatters into few columns, which threads cannot share). The accumulators are kept per
+// calling thread between calls.
 inline Vector transpose_times(const RowSparseMatrix& M, const Vector& v) {
   const int threads = row_threads(M.rows());
-  std::vector<Vector> partial(std::size_t(threads), Vector::Zero(M.cols()));
+  thread_local std::vector<Vector> kept;
+  std::vector<Vector>& partial = kept;  // the calling thread's (the workers see this reference)
+  partial.resize(std::size_t(threads));
+  for (Vector& p : partial) p.setZero(M.cols());
   for_row_blocks(M.rows(), threads, [&](int t, Index begin, Index end) {
     Vector& out = partial[std::size_t(t)];
     const double* mv = M.valuePtr();

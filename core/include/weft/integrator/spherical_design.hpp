@@ -31,6 +31,11 @@ class SphericalDesign {
       for (Index c = 0; c < terms_[t].n_columns(); ++c) term_of_column[terms_[t].first_column + c] = t;
     row_start_.assign(n + 1, 0);
     std::vector<Eigen::Triplet<double>> pattern;
+    // Reserved up front: a vector grown by doubling copies itself and, at millions of rows,
+    // touches fresh pages (page faults) at every step.
+    blocks_.reserve(std::size_t(Z.nonZeros()));
+    zvalues_.reserve(std::size_t(Z.nonZeros()));
+    pattern.reserve(std::size_t(Z.nonZeros()));
     for (Index i = 0; i < n; ++i) {
       for (RowSparseMatrix::InnerIterator it(Z, i); it; ++it) {
         const Index t = term_of_column[it.col()];
