@@ -167,8 +167,8 @@ int main(int argc, char** argv) {
     std::vector<std::string> commands;
     for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) commands.push_back(sub->get_name());
     if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
-      std::cerr << "error: unknown command '" << one_line(argv[1]) << "'" << weft::did_you_mean(argv[1], commands)
-                << "; commands: " << weft::join(commands) << " (see weft --help)" << std::endl;
+      report_error("error: unknown command '" + one_line(argv[1]) + "'" + weft::did_you_mean(argv[1], commands) +
+                   "; commands: " + weft::join(commands) + " (see weft --help)");
       return 2;
     }
   }
@@ -176,7 +176,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    std::cerr << "error: " << one_line(e.what()) << " (see weft --help)" << std::endl;
+    report_error("error: " + one_line(e.what()) + " (see weft --help)");
     return 2;
   }
 

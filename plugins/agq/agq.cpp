@@ -79,23 +79,24 @@ class AgqLikelihood final : public PirlsLikelihood {
     };
     // log of each node's term per group: log w_k + l_j(u_k) - u_k^2/2 + z_k^2/2 (the data-only
     // constants of log p are the same at every node: added once at the end).
-    Matrix log_terms(q, Index(points));
+    Matrix log_terms = Matrix::Zero(q, Index(points));  // first l_j(u_k): each group's sum of log p
     Vector &eta = work_.eta, &log_density = work_.log_density;
     eta.resize(n);
     log_density.resize(n);
     for (std::size_t k = 0; k < points; ++k) {
-      const double z = rule_.nodes[k];
-      node_eta(z, eta);
+      node_eta(rule_.nodes[k], eta);
       FamilyDerivatives out;
       out.log_density = {log_density.data(), nn};
       out.omit_constants = pirls_.omits_constants();
       evaluate_in_parallel(family_, obs, {{eta.data(), nn}, zi}, link_, at.family, out);
-      Vector per_group = Vector::Zero(q);
-      for (Index i = 0; i < n; ++i) per_group(group_of_row_[i]) += log_density(i);
-      sum_over_shards(model_.shards, per_group);  // a group's rows may sit on several processes
+      for (Index i = 0; i < n; ++i) log_terms(group_of_row_[i], Index(k)) += log_density(i);
+    }
+    sum_over_shards(model_.shards, log_terms);  // a group's rows may sit on several processes
+    for (std::size_t k = 0; k < points; ++k) {
+      const double z = rule_.nodes[k];
       for (Index j = 0; j < q; ++j) {
         const double node = u(j) + sigma(j) * z;
-        log_terms(j, Index(k)) = std::log(rule_.weights[k]) + per_group(j) - 0.5 * node * node + 0.5 * z * z;
+        log_terms(j, Index(k)) = std::log(rule_.weights[k]) + log_terms(j, Index(k)) - 0.5 * node * node + 0.5 * z * z;
       }
     }
     double total = pirls_.omits_constants() ? pirls_.log_constant() : 0.0;
@@ -168,7 +169,7 @@ class AgqLikelihood final : public PirlsLikelihood {
     R.setZero(n);
     eta.resize(n);
     node_d1.resize(n);
-    Vector a = Vector::Zero(q), b = Vector::Zero(q), c = Vector::Zero(q);
+    Matrix D1 = Matrix::Zero(q, P.cols());  // D1_jk, summed over the shards after the loop
     for (std::size_t k = 0; k < rule_.nodes.size(); ++k) {
       const double z = rule_.nodes[k];
       for (Index i = 0; i < n; ++i) {
@@ -178,19 +179,22 @@ class AgqLikelihood final : public PirlsLikelihood {
       FamilyDerivatives out;
       out.d1 = {node_d1.data(), nn};
       evaluate_in_parallel(family_, obs, {{eta.data(), nn}, zi}, link_, at.family, out);
-      Vector D1 = Vector::Zero(q);
       for (Index i = 0; i < n; ++i) {
         const Index j = group_of_row_[i];
         R(i) += P(j, Index(k)) * node_d1(i);
-        D1(j) += node_d1(i);
+        D1(j, Index(k)) += node_d1(i);
       }
-      sum_over_shards(model_.shards, D1);
+    }
+    sum_over_shards(model_.shards, D1);
+    Vector a = Vector::Zero(q), b = Vector::Zero(q), c = Vector::Zero(q);
+    for (std::size_t k = 0; k < rule_.nodes.size(); ++k) {
+      const double z = rule_.nodes[k];
       for (Index j = 0; j < q; ++j) {
         const double ujk = u(j) + sigma(j) * z, pk = P(j, Index(k));
-        const double G = lambda * D1(j) - ujk;
+        const double G = lambda * D1(j, Index(k)) - ujk;
         a(j) += pk * G;
         b(j) += pk * G * z;
-        c(j) += pk * ujk * D1(j);
+        c(j) += pk * ujk * D1(j, Index(k));
       }
     }
     // dlog I_j/dbeta summed over groups (the sum_i d1 x part is X'R over all rows).

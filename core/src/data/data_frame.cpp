@@ -44,12 +44,17 @@ const Column& DataFrame::require(std::string_view name, std::string_view role) c
                    did_you_mean(name, names()));
 }
 
+std::size_t DataFrame::file_of(std::size_t row_as_read) const {
+  if (file_first_row.empty()) return 0;
+  const auto next = std::upper_bound(file_first_row.begin(), file_first_row.end(), row_as_read);
+  return std::size_t(next - file_first_row.begin()) - 1;
+}
+
 std::string DataFrame::where(std::size_t row) const {
   std::size_t as_read = source_row(row);
   std::string file = source;
   if (!file_names.empty()) {
-    const auto next = std::upper_bound(file_first_row.begin(), file_first_row.end(), as_read);
-    const std::size_t f = std::size_t(next - file_first_row.begin()) - 1;
+    const std::size_t f = file_of(as_read);
     file = file_names[f];
     as_read -= file_first_row[f];
   }

@@ -78,6 +78,8 @@ class DataFrame {
   // row as read where it begins; messages about a row name its file. Empty for one file.
   std::vector<std::string> file_names;
   std::vector<std::size_t> file_first_row;
+  // The file (index into file_names) a row as read comes from; 0 for a one-file table.
+  std::size_t file_of(std::size_t row_as_read) const;
 
   std::size_t rows() const { return lines.size(); }
   std::vector<std::string> names() const;

@@ -1,7 +1,5 @@
 #include "distributed/row_partition.hpp"
 
-#include <algorithm>
-
 namespace weft::distributed {
 
 std::vector<Index> rows_of_shard(const data::DataFrame& data, const std::vector<std::size_t>& source_rows,
@@ -10,9 +8,7 @@ std::vector<Index> rows_of_shard(const data::DataFrame& data, const std::vector<
   if (data.file_names.size() > 1) {
     for (Index i = 0; i < model_rows; ++i) {
       const std::size_t as_read = source_rows.empty() ? std::size_t(i) : source_rows[std::size_t(i)];
-      const auto next = std::upper_bound(data.file_first_row.begin(), data.file_first_row.end(), as_read);
-      const auto file = int(next - data.file_first_row.begin()) - 1;
-      if (file % shards == shard) rows.push_back(i);
+      if (data.file_of(as_read) % std::size_t(shards) == std::size_t(shard)) rows.push_back(i);
     }
     return rows;
   }

@@ -64,10 +64,9 @@ Vector glm_start(const ModelMatrices& model, const Family& family, const Link& l
     // Working response and weighted least squares (Fisher scoring).
     z = (eta - model.offset) + state.d1.cwiseQuotient(state.weights.cwiseMax(1e-300));
     WX = state.weights.asDiagonal() * model.X;
-    Matrix XtWX = model.X.transpose() * WX;
-    Vector XtWz = WX.transpose() * z;
-    sum_over_shards(model.shards, XtWX);  // each process holds its rows (row_shards.hpp)
-    sum_over_shards(model.shards, XtWz);
+    // Each process holds its rows (row_shards.hpp).
+    const Matrix XtWX = summed_over_shards(model.shards, model.X.transpose() * WX);
+    const Vector XtWz = summed_over_shards(model.shards, WX.transpose() * z);
     const Vector proposal = XtWX.ldlt().solve(XtWz);
     if (!proposal.allFinite()) break;
     // Halve the step while the deviance gets worse (R's glm.fit does the same).

@@ -327,15 +327,11 @@ class LinearMixedLikelihood : public MarginalLikelihood {
     // residual r0 = y - offset - X beta0, so that y'Wy never meets a large mean (r^2 is a
     // difference of squares below).
     const Matrix WX = w.asDiagonal() * model_.X;
-    XtWX_ = model_.X.transpose() * WX;
-    sum_over_shards(shards, XtWX_);
+    XtWX_ = summed_over_shards(shards, model_.X.transpose() * WX);
     const Vector y = model_.y - model_.offset;
-    Vector XtWy = WX.transpose() * y;
-    sum_over_shards(shards, XtWy);
-    beta0_ = p > 0 ? Vector(XtWX_.ldlt().solve(XtWy)) : Vector();
+    beta0_ = p > 0 ? Vector(XtWX_.ldlt().solve(summed_over_shards(shards, WX.transpose() * y))) : Vector();
     r0_ = p > 0 ? Vector(y - model_.X * beta0_) : y;
-    XtWr_ = WX.transpose() * r0_;
-    sum_over_shards(shards, XtWr_);
+    XtWr_ = summed_over_shards(shards, WX.transpose() * r0_);
     rWr_ = sum_over_shards(shards, r0_.dot(w.cwiseProduct(r0_)));
     ZtWX_ = Matrix::Zero(q, p);
     ZtWr_ = Vector::Zero(q);

@@ -233,7 +233,7 @@ class PenalizedIrls {
       w1 = (w1 - w0) / (2 * step);
       g.family[k] = row_terms(l1, a1, w1).sum();
     }
-    if (model_.shards && !g.family.empty()) model_.shards->sum(g.family.data(), g.family.size());
+    sum_over_shards(model_.shards, g.family);
     g.beta_zi = Vector::Zero(model_.X_zi.cols());
     if (model_.X_zi.cols() > 0) {
       const Vector step = (eta_zi.cwiseAbs().array().max(1.0) * 1e-5).matrix();
@@ -305,9 +305,7 @@ class PenalizedIrls {
   // A sum over this process's rows completed over every shard (row_shards.hpp).
   template <class Expression>
   typename Expression::PlainObject shard_sum(const Expression& rows) const {
-    typename Expression::PlainObject total = rows;
-    sum_over_shards(model_.shards, total);
-    return total;
+    return summed_over_shards(model_.shards, rows);
   }
 
   // Evaluates log p, d1 and W at eta = eta_fixed + M u; returns f = -2 sum log p + u'u.

@@ -39,4 +39,16 @@ void sum_over_shards(const RowShards* shards, Eigen::PlainObjectBase<Derived>& m
   if (shards && m.size() > 0) shards->sum(m.data(), std::size_t(m.size()));
 }
 
+inline void sum_over_shards(const RowShards* shards, std::vector<double>& values) {
+  if (shards && !values.empty()) shards->sum(values.data(), values.size());
+}
+
+// A product over this process's rows (X'WX, M'd1, ...) evaluated and summed over the shards.
+template <class Expression>
+typename Expression::PlainObject summed_over_shards(const RowShards* shards, const Expression& rows) {
+  typename Expression::PlainObject total = rows;
+  sum_over_shards(shards, total);
+  return total;
+}
+
 }  // namespace weft
