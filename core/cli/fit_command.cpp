@@ -91,20 +91,19 @@ int run_fit(const FitArguments& args) {
               : args.verbose                      ? progress::Verbosity::Verbose
                                                   : progress::Verbosity::Normal));
   const progress::Scope scope(&monitor);
-  // Reading and building the model: under mpirun every process builds the design from the
-  // whole table (the same levels everywhere), keeps its own rows and lets the table go; an
-  // error on any process stops all of them with one line.
+  // Reading and building the model: under mpirun every process reads its own rows only and
+  // builds its part of the design, learning levels and constants from every process's rows
+  // (distributed/row_partition.hpp); an error on any process stops all of them with one line.
   std::optional<registry::PluginRegistry> registry;
   std::optional<fit::PreparedModel> prepared;
   processes::on_every_process([&] {
     const config::ModelSpec spec = config::load_model_spec(args.config, load);
     Lap lap;
-    const data::DataFrame data = read_model_data(spec);
+    const RowShards* shards = processes::row_shards();
+    const data::DataFrame data = shards ? distributed::read_rows_of_this_process(spec, *shards) : read_model_data(spec);
     lap(read_step(spec.data_path, lap.seconds()));
     registry.emplace(spec.plugin_path);
-    prepared.emplace(fit::prepare_model(spec, data, *registry));
-    if (const RowShards* shards = processes::row_shards())
-      distributed::keep_rows_of_this_process(*prepared, data, *shards);
+    prepared.emplace(fit::prepare_model(spec, data, *registry, shards));
     lap("plugins, design (model matrices)");
   });
   const fit::PreparedModel& model = *prepared;

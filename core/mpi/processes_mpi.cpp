@@ -2,12 +2,15 @@
 // the same totals and takes the same optimizer steps (the optimizer runs identically on all).
 #include "processes.hpp"
 
+#include "distributed/shard_agreement.hpp"
+
 #include <weft/errors.hpp>
 
 #include <mpi.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -74,29 +77,28 @@ void on_every_process(const std::function<void()>& step) {
     step();
     return;
   }
-  std::string message;
-  int failed = world_size;  // this rank, if the step fails here
-  int input_error = 0;      // ... with an InputError (exit 2), else an internal error
+  // The vote is distributed::agree_on_failures, the same one the design's exchanges cast
+  // before each exchange (shard_agreement.hpp): a process that failed here meets the others
+  // wherever they are.
+  std::optional<std::string> message;
+  bool input_error = false;
   try {
     step();
+  } catch (const distributed::AgreedFailure& e) {
+    if (e.input_error) throw InputError(e.what());
+    throw std::runtime_error(e.what());
   } catch (const InputError& e) {
     message = e.what();
-    failed = world_rank;
-    input_error = 1;
+    input_error = true;
   } catch (const std::exception& e) {
     message = e.what();
-    failed = world_rank;
   }
-  int first = world_size;
-  MPI_Allreduce(&failed, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-  if (first == world_size) return;
-  int header[2] = {int(message.size()), input_error};
-  MPI_Bcast(header, 2, MPI_INT, first, MPI_COMM_WORLD);
-  message.resize(std::size_t(header[0]));
-  MPI_Bcast(message.data(), header[0], MPI_CHAR, first, MPI_COMM_WORLD);
-  message = "rank " + std::to_string(first) + ": " + message;
-  if (header[1]) throw InputError(message);
-  throw std::runtime_error(message);
+  try {
+    distributed::agree_on_failures(shards, message ? &*message : nullptr, input_error);
+  } catch (const distributed::AgreedFailure& e) {
+    if (e.input_error) throw InputError(e.what());
+    throw std::runtime_error(e.what());
+  }
 }
 
 }  // namespace weft::processes

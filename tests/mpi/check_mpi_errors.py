@@ -25,6 +25,12 @@ def main():
         header = lines[0].rstrip("\n").split(",")
         renamed = ",".join(header[:-1] + ["other"]) + "\n"
         open(os.path.join(work, "other_columns.csv"), "w").write(renamed + "".join(lines[half:]))
+        # A missing value in one row of the second shard (in its third column).
+        cells = lines[half + 2].rstrip("\n").split(",")
+        cells[2] = "NA"
+        bad = lines[half:half + 2] + [",".join(cells) + "\n"] + lines[half + 3:]
+        open(os.path.join(work, "bad_cell.csv"), "w").write(lines[0] + "".join(bad))
+        third = header[2].strip('"')
         config = [l for l in open(os.path.join(case, "config.yaml")).read().splitlines() if not l.startswith("data:")]
 
         def write(name, data_line):
@@ -37,6 +43,12 @@ def main():
              ["rank", "part9.csv"]),
             ("a shard with other columns", mpi, ["fit", write("columns.yaml", "data: [part0.csv, other_columns.csv]")],
              ["rank", "other_columns.csv"]),
+            # Process 1 stops while building its rows' design; process 0 has gone on to learn
+            # levels with it and meets its failure there.
+            ("a bad cell in one process's shard", mpi, ["fit", write("cell.yaml", "data: [part0.csv, bad_cell.csv]")],
+             ["rank 1", "bad_cell.csv", "row 3", third]),
+            ("more processes than files", [mpirun, "-q", "-n", "3"] + mpi[4:],
+             ["fit", write("three.yaml", "data: [part0.csv, part1.csv]")], ["rank 2", "2 files for 3 processes"]),
             ("a shard that is a folder", mpi, ["fit", write("folder.yaml", "data: [part0.csv, .]")], ["rank", "."]),
             ("a list of one file", [], ["fit", write("one.yaml", "data: [part0.csv]")], ["one.yaml", "data"]),
             ("an empty list", [], ["fit", write("empty.yaml", "data: []")], ["empty.yaml", "data"]),

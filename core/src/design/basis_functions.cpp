@@ -1,6 +1,7 @@
 #include "design/basis_functions.hpp"
 
 #include "design/numeric_evaluation.hpp"
+#include "distributed/shard_agreement.hpp"
 #include "formula/deparse.hpp"
 
 #include <weft/errors.hpp>
@@ -25,13 +26,14 @@ int poly_degree(const Node& call) { return int(formula::strip_parens(call.child(
 // each divided by sqrt(|Z_j|^2). With learn, alpha_j = sum x Z_j^2 / |Z_j|^2 and the norms are
 // computed on the way: the discretised Stieltjes procedure, whose columns are those of R's
 // poly() (the QR of the centred powers), leading coefficients positive.
-std::vector<double> poly_columns(const std::vector<double>& x, int degree, BasisCoefficients& c, bool learn) {
+std::vector<double> poly_columns(const std::vector<double>& x, int degree, BasisCoefficients& c, bool learn,
+                                 const RowShards* shards) {
   const std::size_t n = x.size();
   if (learn) {
     c.alpha.assign(std::size_t(degree), 0.0);
     c.norm2.assign(std::size_t(degree) + 2, 0.0);
     c.norm2[0] = 1.0;
-    c.norm2[1] = double(n);
+    c.norm2[1] = distributed::summed_over_processes(shards, double(n));
   }
   std::vector<double> out(n * std::size_t(degree));
   std::vector<double> previous(n, 0.0), current(n, 1.0), next(n);
@@ -39,14 +41,14 @@ std::vector<double> poly_columns(const std::vector<double>& x, int degree, Basis
     if (learn) {
       double num = 0;
       for (std::size_t i = 0; i < n; ++i) num += x[i] * current[i] * current[i];
-      c.alpha[std::size_t(j)] = num / c.norm2[std::size_t(j) + 1];
+      c.alpha[std::size_t(j)] = distributed::summed_over_processes(shards, num) / c.norm2[std::size_t(j) + 1];
     }
     const double ratio = j == 0 ? 0.0 : c.norm2[std::size_t(j) + 1] / c.norm2[std::size_t(j)];
     for (std::size_t i = 0; i < n; ++i) next[i] = (x[i] - c.alpha[std::size_t(j)]) * current[i] - ratio * previous[i];
     if (learn) {
       double sum = 0;
       for (double v : next) sum += v * v;
-      c.norm2[std::size_t(j) + 2] = sum;
+      c.norm2[std::size_t(j) + 2] = distributed::summed_over_processes(shards, sum);
     }
     const double norm = std::sqrt(c.norm2[std::size_t(j) + 2]);
     for (std::size_t i = 0; i < n; ++i) out[std::size_t(j) * n + i] = next[i] / norm;
@@ -77,7 +79,7 @@ void check_basis_expression(const Node& node, const formula::FormulaSource& sour
 }
 
 std::vector<double> evaluate_basis(const Node& node, const formula::FormulaSource& source, const data::DataFrame& data,
-                                   VariableSpec& spec, bool learn) {
+                                   VariableSpec& spec, bool learn, const RowShards* shards) {
   check_basis_expression(node, source);
   const Node& call = formula::strip_parens(node);
   const std::vector<double> x = evaluate_numeric(call.child(0), source, data, spec.role);
@@ -93,11 +95,13 @@ std::vector<double> evaluate_basis(const Node& node, const formula::FormulaSourc
   if (call.text == "scale") {
     spec.column_suffixes.clear();
     if (learn) {
-      const double mean = std::accumulate(x.begin(), x.end(), 0.0) / double(n);
+      const double rows = distributed::summed_over_processes(shards, double(n));
+      const double mean = distributed::summed_over_processes(shards, std::accumulate(x.begin(), x.end(), 0.0)) / rows;
       double ss = 0;
       for (double v : x) ss += (v - mean) * (v - mean);
+      ss = distributed::summed_over_processes(shards, ss);
       c.center = mean;
-      c.scale = n > 1 ? std::sqrt(ss / double(n - 1)) : 0.0;
+      c.scale = rows > 1 ? std::sqrt(ss / (rows - 1)) : 0.0;
       if (!(c.scale > 0) || !std::isfinite(c.scale))
         throw InputError(data.source + ": " + spec.label + " (" + spec.role + "): " + formula::deparse(call.child(0)) +
                          " has the same value in every row, so it cannot be scaled (its SD is 0)");
@@ -110,7 +114,15 @@ std::vector<double> evaluate_basis(const Node& node, const formula::FormulaSourc
   if (learn) {
     std::vector<double> sorted = x;
     std::sort(sorted.begin(), sorted.end());
-    const auto distinct = std::size_t(std::unique(sorted.begin(), sorted.end()) - sorted.begin());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    if (shards) {
+      // Over every process: degree + 1 distinct values from each are enough to decide.
+      sorted.resize(std::min(sorted.size(), std::size_t(degree) + 1));
+      sorted = distributed::numbers_of_every_shard(shards, sorted);
+      std::sort(sorted.begin(), sorted.end());
+      sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    }
+    const std::size_t distinct = sorted.size();
     if (std::size_t(degree) >= distinct)
       throw InputError(data.source + ": " + spec.label + " (" + spec.role + "): the degree " + std::to_string(degree) +
                        " must be less than the number of distinct values of " + formula::deparse(call.child(0)) +
@@ -121,7 +133,7 @@ std::vector<double> evaluate_basis(const Node& node, const formula::FormulaSourc
   }
   spec.column_suffixes.clear();
   for (int j = 1; j <= degree; ++j) spec.column_suffixes.push_back(std::to_string(j));
-  return poly_columns(x, degree, c, learn);
+  return poly_columns(x, degree, c, learn, shards);
 }
 
 }  // namespace weft::design

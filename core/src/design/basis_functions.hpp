@@ -9,6 +9,8 @@
 #include "formula/ast.hpp"
 #include "formula/source.hpp"
 
+#include <weft/integrator/row_shards.hpp>
+
 #include <string_view>
 #include <vector>
 
@@ -23,8 +25,10 @@ void check_basis_expression(const formula::Node& node, const formula::FormulaSou
 
 // The variable's columns on every row (rows x width, column by column). learn = true: the
 // constants are computed from these rows and stored in spec.basis (training); else spec.basis
-// is applied (new data). Sets spec.column_suffixes.
+// is applied (new data). Sets spec.column_suffixes. With `shards` (mpirun) the constants are
+// learned from every process's rows (their sums over rows are summed over the processes).
 std::vector<double> evaluate_basis(const formula::Node& node, const formula::FormulaSource& source,
-                                   const data::DataFrame& data, VariableSpec& spec, bool learn);
+                                   const data::DataFrame& data, VariableSpec& spec, bool learn,
+                                   const RowShards* shards = nullptr);
 
 }  // namespace weft::design

@@ -59,20 +59,20 @@ void check_variable_expressions(const std::vector<VariableSpec>& specs,
 
 std::vector<VariableValues> evaluate_variables(std::vector<VariableSpec>& specs,
                                                const std::vector<VariableExpression>& expressions,
-                                               const data::DataFrame& data, bool learn) {
+                                               const data::DataFrame& data, bool learn, const RowShards* shards) {
   std::vector<VariableValues> values(specs.size());
   for (std::size_t i = 0; i < specs.size(); ++i) {
     VariableSpec& spec = specs[i];
     const formula::Node& node = *expressions[i].node;
     const formula::FormulaSource& source = *expressions[i].source;
     if (learn && !spec.grouping)
-      spec.kind = is_factor_expression(node, data) ? VariableKind::Factor : VariableKind::Numeric;
+      spec.kind = is_factor_expression(node, data, shards) ? VariableKind::Factor : VariableKind::Numeric;
     if (spec.kind == VariableKind::Numeric && is_basis_call(node))
-      values[i].numbers = evaluate_basis(node, source, data, spec, learn);
+      values[i].numbers = evaluate_basis(node, source, data, spec, learn, shards);
     else if (spec.kind == VariableKind::Numeric)
       values[i].numbers = evaluate_numeric(node, source, data, spec.role);
     else if (learn)
-      values[i].codes = learn_factor(node, source, data, spec);
+      values[i].codes = learn_factor(node, source, data, spec, shards);
     else
       values[i].codes = code_factor(node, source, data, spec);
   }

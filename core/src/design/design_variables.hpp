@@ -9,6 +9,8 @@
 #include "formula/source.hpp"
 #include "formula/terms.hpp"
 
+#include <weft/integrator/row_shards.hpp>
+
 #include <string>
 #include <vector>
 
@@ -43,9 +45,11 @@ void check_variable_expressions(const std::vector<VariableSpec>& specs,
 
 // Every variable on every row. learn = true (training): each variable's kind and factor levels
 // are taken from the data and written into `specs`. learn = false (new data): the stored kinds
-// and levels are used, and a level never seen gets code -1.
+// and levels are used, and a level never seen gets code -1. `shards` (mpirun, learn only): the
+// kinds, levels and constants are learned from every process's rows (shard_agreement.hpp).
 std::vector<VariableValues> evaluate_variables(std::vector<VariableSpec>& specs,
                                                const std::vector<VariableExpression>& expressions,
-                                               const data::DataFrame& data, bool learn);
+                                               const data::DataFrame& data, bool learn,
+                                               const RowShards* shards = nullptr);
 
 }  // namespace weft::design

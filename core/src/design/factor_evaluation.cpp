@@ -2,6 +2,7 @@
 
 #include "design/column_cells.hpp"
 #include "design/numeric_evaluation.hpp"
+#include "distributed/shard_agreement.hpp"
 #include "formula/r_number.hpp"
 
 #include <weft/errors.hpp>
@@ -24,12 +25,13 @@ const Node& factor_source(const Node& node) {
   return *n;
 }
 
-bool is_factor_expression(const Node& node, const data::DataFrame& data) {
+bool is_factor_expression(const Node& node, const data::DataFrame& data, const RowShards* shards) {
   const Node& n = formula::strip_parens(node);
   if (n.is_call("factor") || n.is_call("as.factor")) return true;
   if (!n.is(NodeKind::Name)) return false;
   const data::Column* column = data.find(n.text);
-  return column && has_text_cells(*column);
+  // Text in any process's rows makes it a factor, as text in any row does in one table.
+  return distributed::on_any_shard(shards, column && has_text_cells(*column));
 }
 
 void check_factor_expression(const Node& node, const formula::FormulaSource& source) {
@@ -51,6 +53,7 @@ struct RowLevels {
   const std::vector<std::string>* declared = nullptr;  // the column's declared level order, if any
   std::vector<std::string> label;  // text: first-seen order; numbers: ascending value
   std::vector<int> row_index;
+  std::vector<double> numbers;     // numbers: the distinct values seen
 };
 
 // Text cells keyed by their text, once per column (no per-row allocation).
@@ -75,6 +78,7 @@ void add_number_rows(const std::vector<double>& values, const std::vector<std::s
     if (inserted) distinct.push_back(values[r]);
     out.row_index[r] = it->second;
   }
+  out.numbers.insert(out.numbers.end(), distinct.begin(), distinct.end());
   std::vector<int> order(distinct.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](int a, int b) { return distinct[std::size_t(a)] < distinct[std::size_t(b)]; });
@@ -94,7 +98,7 @@ void add_number_rows(const std::vector<double>& values, const std::vector<std::s
 
 // `forced`: the level source a fitted model used (new data), or none to decide from the data.
 RowLevels read_rows(const Node& node, const formula::FormulaSource& source, const data::DataFrame& data,
-                    const VariableSpec& spec, const LevelSource* forced) {
+                    const VariableSpec& spec, const LevelSource* forced, const RowShards* shards = nullptr) {
   const std::size_t n = data.rows();
   RowLevels out;
   out.row_index.assign(n, -1);
@@ -108,9 +112,13 @@ RowLevels read_rows(const Node& node, const formula::FormulaSource& source, cons
   }
   const data::Column& column = data.require(inner.text, "used as " + spec.role);
   if (!column.levels.empty()) out.declared = &column.levels;
-  const bool text = forced ? *forced == LevelSource::Text : has_text_cells(column);
-  out.source = forced ? *forced : text ? LevelSource::Text : is_integer_column(column) ? LevelSource::Integer
-                                                                                         : LevelSource::Double;
+  // Learned over every process's rows: text anywhere makes every cell a text level, and the
+  // labels are integers only where every number is.
+  const bool text = forced ? *forced == LevelSource::Text : distributed::on_any_shard(shards, has_text_cells(column));
+  out.source = forced ? *forced
+               : text ? LevelSource::Text
+               : distributed::on_every_shard(shards, is_integer_column(column)) ? LevelSource::Integer
+                                                                                 : LevelSource::Double;
   std::vector<std::size_t> text_rows, number_rows;
   for (std::size_t r = 0; r < n; ++r) {
     const CellKind kind = column.kind[r];
@@ -130,11 +138,39 @@ RowLevels read_rows(const Node& node, const formula::FormulaSource& source, cons
   return out;
 }
 
+// The labels of every process's rows in place of this process's (the union; numbers ascending,
+// text in first-seen order), row_index mapped to them: each level then has one index on every
+// process, including a level seen on one process only.
+void use_levels_of_every_shard(RowLevels& rows, const RowShards* shards) {
+  if (!shards) return;
+  RowLevels all;
+  all.source = rows.source;
+  if (rows.source == LevelSource::Text) {
+    std::unordered_map<std::string_view, int> seen;
+    const std::vector<std::string> labels = distributed::texts_of_every_shard(shards, rows.label);
+    for (const std::string& label : labels)
+      if (seen.try_emplace(label, int(all.label.size())).second) all.label.push_back(label);
+  } else {
+    const std::vector<double> numbers = distributed::numbers_of_every_shard(shards, rows.numbers);
+    std::vector<std::size_t> each(numbers.size());
+    std::iota(each.begin(), each.end(), std::size_t(0));
+    all.row_index.assign(numbers.size(), -1);
+    add_number_rows(numbers, each, all);
+  }
+  std::unordered_map<std::string_view, int> index;
+  for (std::size_t l = 0; l < all.label.size(); ++l) index.emplace(all.label[l], int(l));
+  std::vector<int> global(rows.label.size());
+  for (std::size_t l = 0; l < rows.label.size(); ++l) global[l] = index.at(rows.label[l]);
+  for (int& r : rows.row_index) r = global[std::size_t(r)];
+  rows.label = std::move(all.label);
+}
+
 }  // namespace
 
 std::vector<int> learn_factor(const Node& node, const formula::FormulaSource& source, const data::DataFrame& data,
-                              VariableSpec& spec) {
-  RowLevels rows = read_rows(node, source, data, spec, nullptr);
+                              VariableSpec& spec, const RowShards* shards) {
+  RowLevels rows = read_rows(node, source, data, spec, nullptr, shards);
+  use_levels_of_every_shard(rows, shards);
   // Numbers came out ascending; text is put in byte order (std::string compares bytes as unsigned).
   std::vector<int> order(rows.label.size());
   std::iota(order.begin(), order.end(), 0);

@@ -7,6 +7,8 @@
 #include "formula/ast.hpp"
 #include "formula/source.hpp"
 
+#include <weft/integrator/row_shards.hpp>
+
 #include <vector>
 
 namespace weft::design {
@@ -16,14 +18,15 @@ const formula::Node& factor_source(const formula::Node& node);
 
 // True when `node` is a factor on this data without being a grouping variable:
 // factor(...)/as.factor(...), or the bare name of a column holding text.
-bool is_factor_expression(const formula::Node& node, const data::DataFrame& data);
+bool is_factor_expression(const formula::Node& node, const data::DataFrame& data, const RowShards* shards = nullptr);
 
 // Rejects non-factor syntax inside factor() before the data is read.
 void check_factor_expression(const formula::Node& node, const formula::FormulaSource& source);
 
 // Training: learns spec.levels and spec.level_source from the data; returns each row's level.
+// With `shards` (mpirun), from every process's rows: a level has one index on every process.
 std::vector<int> learn_factor(const formula::Node& node, const formula::FormulaSource& source,
-                              const data::DataFrame& data, VariableSpec& spec);
+                              const data::DataFrame& data, VariableSpec& spec, const RowShards* shards = nullptr);
 
 // New data: each row's index in spec.levels, or -1 for a level the model never saw.
 std::vector<int> code_factor(const formula::Node& node, const formula::FormulaSource& source,

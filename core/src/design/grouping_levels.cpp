@@ -1,5 +1,7 @@
 #include "design/grouping_levels.hpp"
 
+#include "distributed/shard_agreement.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <unordered_map>
@@ -16,7 +18,8 @@ std::uint64_t pair_key(std::int64_t major, std::int64_t minor, std::int64_t mino
 }  // namespace
 
 std::vector<Index> learn_group_levels(RandomTermSpec& spec, const std::vector<VariableSpec>& variables,
-                                      const std::vector<VariableValues>& values, Index rows) {
+                                      const std::vector<VariableValues>& values, Index rows,
+                                      const RowShards* shards) {
   const auto& first = values[std::size_t(spec.group_variables[0])].codes;
   std::vector<Index> level(first.begin(), first.end());
   if (spec.group_variables.size() == 1) {
@@ -37,6 +40,11 @@ std::vector<Index> learn_group_levels(RandomTermSpec& spec, const std::vector<Va
     std::vector<std::uint64_t> present = keys;
     std::sort(present.begin(), present.end());
     present.erase(std::unique(present.begin(), present.end()), present.end());
+    if (shards) {  // the combinations present on any process
+      present = distributed::keys_of_every_shard(shards, present);
+      std::sort(present.begin(), present.end());
+      present.erase(std::unique(present.begin(), present.end()), present.end());
+    }
     for (Index r = 0; r < rows; ++r)
       level[std::size_t(r)] =
           Index(std::lower_bound(present.begin(), present.end(), keys[std::size_t(r)]) - present.begin());

@@ -12,6 +12,7 @@
 #include "design/rank_deficiency.hpp"
 #include "design/response.hpp"
 #include "design/term_coding.hpp"
+#include "distributed/shard_agreement.hpp"
 #include "formula/deparse.hpp"
 #include "formula/model_formula.hpp"
 
@@ -31,8 +32,8 @@ struct PendingRandomTerm {
 };
 
 Matrix checked_for_rank(const Matrix& all, MatrixSpec& spec, const std::string& which,
-                        std::vector<std::string>& warnings) {
-  spec.kept = full_rank_columns(all);
+                        std::vector<std::string>& warnings, const RowShards* shards) {
+  spec.kept = full_rank_columns(all, shards);
   if (spec.kept.size() < spec.columns.size())
     warnings.push_back(rank_deficiency_message(spec.columns.size() - spec.kept.size(), which));
   return select_columns(all, spec.kept);
@@ -134,13 +135,14 @@ BuiltModel build_model(const ModelRequest& request, const data::DataFrame& data)
   built.warnings = main.warnings;
   ModelMatrices& m = built.matrices;
   Response response = request.level_response
-                          ? evaluate_level_response(*main.response, main.source, data, request.weights, request.level_order)
+                          ? evaluate_level_response(*main.response, main.source, data, request.weights, request.level_order,
+                                                    request.shards)
                           : evaluate_response(*main.response, main.source, data, request.weights);
   built.response_levels = std::move(response.levels);
   m.y = std::move(response.y);
   m.weights = std::move(response.weights);
   m.offset = request.offset ? offset_column_values(data, *request.offset) : Vector::Zero(n);
-  std::vector<VariableValues> values = evaluate_variables(table.specs(), table.expressions(), data, true);
+  std::vector<VariableValues> values = evaluate_variables(table.specs(), table.expressions(), data, true, request.shards);
   const std::vector<VariableSpec>& variables = table.specs();
 
   DesignSpec spec;
@@ -156,7 +158,7 @@ BuiltModel build_model(const ModelRequest& request, const data::DataFrame& data)
 
   spec.fixed = code_terms(main.fixed, fixed_variables, variables, data.source);
   m.X = checked_for_rank(build_model_matrix(spec.fixed, variables, values, n), spec.fixed, "fixed-effect",
-                         built.warnings);
+                             built.warnings, request.shards);
   if (request.absorb_intercept && !spec.fixed.kept.empty() && spec.fixed.kept.front() == 0) {
     // The family's parameters take the intercept's place (R's clm codes factors with the
     // intercept, then drops its column).
@@ -167,7 +169,7 @@ BuiltModel build_model(const ModelRequest& request, const data::DataFrame& data)
   if (zi) {
     spec.zi = code_terms(zi->fixed, zi_variables, variables, data.source);
     m.X_zi = checked_for_rank(build_model_matrix(*spec.zi, variables, values, n), *spec.zi, "zero-inflation",
-                              built.warnings);
+                              built.warnings, request.shards);
     m.zi_names = spec.zi->kept_columns();
   } else {
     m.X_zi = Matrix(n, 0);
@@ -180,7 +182,7 @@ BuiltModel build_model(const ModelRequest& request, const data::DataFrame& data)
     term.spec.group = main.random[t].group.label;
     term.spec.group_variables = group_variables[t];
     term.spec.matrix = code_terms(main.random[t].lhs, lhs_variables[t], variables, data.source);
-    term.rows.level = learn_group_levels(term.spec, variables, values, n);
+    term.rows.level = learn_group_levels(term.spec, variables, values, n, request.shards);
     term.rows.values = build_model_matrix(term.spec.matrix, variables, values, n);
     levels_per_term.push_back(Index(term.spec.levels.size()));
     pending.push_back(std::move(term));
@@ -197,6 +199,10 @@ BuiltModel build_model(const ModelRequest& request, const data::DataFrame& data)
   }
   lay_out_terms(m.terms);
   m.Z = assemble_z(m.terms, rows, n);
+  if (request.shards) {
+    m.shards = request.shards;
+    m.rows_in_all_shards = Index(distributed::summed_over_processes(request.shards, double(n)));
+  }
 
   spec.variables = variables;
   built.description = design_to_json(spec);

@@ -27,6 +27,10 @@ struct ModelRequest {
                                            // parameters take its place); the formula needs one
   bool zero_model = false;                 // build X_zi from zi_formula
   std::string config_name = "config.yaml"; // named in formula errors: "config.yaml: formula: ..."
+  // Under mpirun: the data are this process's rows, and what the design learns from rows
+  // (levels, scale()/poly() constants, the rank check) is learned from every process's
+  // (distributed/shard_agreement.hpp); the matrices then hold this process's rows. Null: one process.
+  const RowShards* shards = nullptr;
 };
 
 struct BuiltModel {

@@ -1,5 +1,9 @@
 #include "design/rank_deficiency.hpp"
 
+#include "distributed/shard_agreement.hpp"
+
+#include <Eigen/QR>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -82,6 +86,20 @@ std::vector<int> full_rank_columns(const Matrix& X, double tolerance) {
   std::vector<int> kept(pivot.begin(), pivot.begin() + rank);
   std::sort(kept.begin(), kept.end());
   return kept;
+}
+
+std::vector<int> full_rank_columns(const Matrix& X, const RowShards* shards, double tolerance) {
+  if (!shards) return full_rank_columns(X, tolerance);
+  const Index p = X.cols();
+  // This process's rows reduced to min(n, p) rows with the same Gram matrix, row by row.
+  Matrix reduced = X;
+  if (X.rows() > p) reduced = Eigen::HouseholderQR<Matrix>(X).matrixQR().topRows(p).triangularView<Eigen::Upper>();
+  std::vector<double> rows(std::size_t(reduced.size()));
+  Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(rows.data(), reduced.rows(), p) = reduced;
+  const std::vector<double> all = distributed::numbers_of_every_shard(shards, rows);
+  const Index stacked = p == 0 ? 0 : Index(all.size()) / p;
+  const Matrix stack = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(all.data(), stacked, p);
+  return full_rank_columns(stack, tolerance);
 }
 
 std::string rank_deficiency_message(std::size_t dropped, const std::string& matrix) {

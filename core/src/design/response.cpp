@@ -3,6 +3,7 @@
 #include "design/column_cells.hpp"
 #include "design/factor_evaluation.hpp"
 #include "design/numeric_evaluation.hpp"
+#include "distributed/shard_agreement.hpp"
 #include "formula/deparse.hpp"
 #include "formula/r_number.hpp"
 
@@ -128,13 +129,14 @@ Response evaluate_response(const Node& lhs, const formula::FormulaSource& source
 }
 
 Response evaluate_level_response(const Node& lhs, const formula::FormulaSource& source, const data::DataFrame& data,
-                                 const std::optional<std::string>& weights_column, const LevelOrder& order) {
+                                 const std::optional<std::string>& weights_column, const LevelOrder& order,
+                                 const RowShards* shards) {
   const std::string label = formula::deparse(lhs);
   VariableSpec spec;
   spec.label = label;
   spec.expression = label;
   spec.role = kRole;
-  const std::vector<int> codes = learn_factor(lhs, source, data, spec);  // R's factor(): sorted levels
+  const std::vector<int> codes = learn_factor(lhs, source, data, spec, shards);  // R's factor(): sorted levels
   const std::size_t learned = spec.levels.size();
   // rank[l]: the position of learned level l in the order.
   std::vector<std::size_t> rank(learned);
@@ -146,7 +148,10 @@ Response evaluate_level_response(const Node& lhs, const formula::FormulaSource& 
     for (std::size_t l = 0; l < learned; ++l) {
       const auto it = std::find(given.begin(), given.end(), spec.levels[l]);
       if (it == given.end()) {
+        // Named by the process that holds a row of it (mpirun: the others meet its failure at
+        // the next exchange).
         const std::size_t row = std::size_t(std::find(codes.begin(), codes.end(), int(l)) - codes.begin());
+        if (row == codes.size()) continue;
         throw InputError(data.where(row) + ": response " + label + ": '" + printable(spec.levels[l], 60) +
                          "' is not one of the levels in " + order.levels_key + " (" + printable(join(given), 200) + ")");
       }
@@ -182,6 +187,7 @@ Response evaluate_level_response(const Node& lhs, const formula::FormulaSource& 
     out.y(r) = double(k);
     out.levels.weights[std::size_t(k)] += out.weights(r);
   }
+  distributed::summed_over_processes(shards, out.levels.weights);
   return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include <weft/family.hpp>
 #include <weft/integrator/model.hpp>
+#include <weft/integrator/row_shards.hpp>
 
 #include <optional>
 #include <string>
@@ -43,7 +44,7 @@ struct LevelOrder {
 // total prior weights. A single level is an InputError (nothing to model).
 Response evaluate_level_response(const formula::Node& lhs, const formula::FormulaSource& source,
                                  const data::DataFrame& data, const std::optional<std::string>& weights_column,
-                                 const LevelOrder& order);
+                                 const LevelOrder& order, const RowShards* shards = nullptr);
 
 // Errors name the row: "data.csv: row 5 (line 6): response cbind(incidence, size - incidence):
 // successes (3) exceed trials (2)"; weights must be finite and non-negative.

@@ -1,52 +1,63 @@
 #include "distributed/row_partition.hpp"
 
+#include "distributed/shard_agreement.hpp"
+#include "util/text.hpp"
+
+#include <weft/errors.hpp>
+
 namespace weft::distributed {
 
-std::vector<Index> rows_of_shard(const data::DataFrame& data, const std::vector<std::size_t>& source_rows,
-                                 Index model_rows, int shard, int shards) {
-  std::vector<Index> rows;
-  if (data.file_names.size() > 1) {
-    for (Index i = 0; i < model_rows; ++i) {
-      const std::size_t as_read = source_rows.empty() ? std::size_t(i) : source_rows[std::size_t(i)];
-      if (data.file_of(as_read) % std::size_t(shards) == std::size_t(shard)) rows.push_back(i);
-    }
-    return rows;
+std::vector<std::size_t> files_of_shard(std::size_t files, int shard, int shards) {
+  std::vector<std::size_t> mine;
+  for (std::size_t f = std::size_t(shard); f < files; f += std::size_t(shards)) mine.push_back(f);
+  return mine;
+}
+
+namespace {
+
+data::DataFrame read_own_rows(const config::ModelSpec& spec, const RowShards& shards) {
+  const int K = shards.count(), r = shards.index();
+  if (spec.data_paths.size() <= 1) {
+    // One file: every process reads it and keeps its block of rows (as read).
+    data::DataFrame all = data::read_csv(spec.data_path, spec.data_name);
+    const std::size_t n = all.rows(), begin = n * std::size_t(r) / std::size_t(K),
+                      end = n * std::size_t(r + 1) / std::size_t(K);
+    std::vector<std::size_t> others;
+    for (std::size_t i = 0; i < n; ++i)
+      if (i < begin || i >= end) others.push_back(i);
+    return data::drop_rows(all, others);
   }
-  const Index begin = model_rows * shard / shards, end = model_rows * (shard + 1) / shards;
-  for (Index i = begin; i < end; ++i) rows.push_back(i);
-  return rows;
+  const std::vector<std::size_t> files = files_of_shard(spec.data_paths.size(), r, K);
+  if (files.empty())
+    throw InputError("data: " + std::to_string(spec.data_paths.size()) + " files for " + std::to_string(K) +
+                     " processes, so this one has none; give every process at least one file");
+  std::vector<std::filesystem::path> paths;
+  std::vector<std::string> names;
+  for (std::size_t f : files) {
+    paths.push_back(spec.data_paths[f]);
+    names.push_back(spec.data_names[f]);
+  }
+  return data::read_csv_files(paths, names, 1);  // the whole table's row count is checked below
 }
 
-ModelMatrices keep_rows(const ModelMatrices& model, const std::vector<Index>& rows, const RowShards& shards) {
-  const Eigen::Map<const Eigen::Matrix<Index, Eigen::Dynamic, 1>> index(rows.data(), Index(rows.size()));
-  ModelMatrices part;
-  part.y = model.y(index);
-  part.weights = model.weights(index);
-  part.offset = model.offset(index);
-  part.X = model.X(index, Eigen::all);
-  part.fixef_names = model.fixef_names;
-  part.X_zi = model.X_zi.cols() > 0 ? Matrix(model.X_zi(index, Eigen::all)) : Matrix(Index(rows.size()), 0);
-  part.zi_names = model.zi_names;
-  // Z's rows: Z is column-major, so through its row-major copy.
-  const Eigen::SparseMatrix<double, Eigen::RowMajor> Z = model.Z;
-  std::vector<Eigen::Triplet<double>> entries;
-  for (Index r = 0; r < Index(rows.size()); ++r)
-    for (Eigen::SparseMatrix<double, Eigen::RowMajor>::InnerIterator it(Z, rows[std::size_t(r)]); it; ++it)
-      entries.emplace_back(r, it.col(), it.value());
-  part.Z.resize(Index(rows.size()), model.Z.cols());
-  part.Z.setFromTriplets(entries.begin(), entries.end());
-  part.Z.makeCompressed();
-  part.terms = model.terms;
-  part.shards = &shards;
-  part.rows_in_all_shards = model.n();
-  return part;
-}
+}  // namespace
 
-void keep_rows_of_this_process(fit::PreparedModel& model, const data::DataFrame& data, const RowShards& shards) {
-  ModelMatrices& matrices = model.built.matrices;
-  const std::vector<Index> rows =
-      rows_of_shard(data, model.source_rows, matrices.n(), shards.index(), shards.count());
-  matrices = keep_rows(matrices, rows, shards);
+data::DataFrame read_rows_of_this_process(const config::ModelSpec& spec, const RowShards& shards) {
+  data::DataFrame data = read_own_rows(spec, shards);
+  // Every process's header must be process 0's: one table, whichever process reads a file.
+  const std::vector<std::string> names = data.names();
+  std::string header;
+  for (const std::string& name : names) header += name + '\0';
+  const std::string first_file = data.file_names.empty() ? data.source : data.file_names.front();
+  const std::vector<std::string> all = texts_of_every_shard(&shards, {header, first_file});
+  if (header != all[0])
+    throw InputError(first_file + ": columns " + join(names) + " differ from " + all[1] +
+                     "'s (every file of data: must have the same header)");
+  const double rows = summed_over_processes(&shards, double(data.rows()));
+  if (rows < 2)
+    throw InputError(spec.data_name + ": the files of data: hold " + std::to_string(std::size_t(rows)) +
+                     " data rows together; a mixed model needs at least 2");
+  return data;
 }
 
 }  // namespace weft::distributed

@@ -1,4 +1,5 @@
 #include "fit/prepared_model.hpp"
+#include "distributed/shard_agreement.hpp"
 #include "registry/guarded_plugins.hpp"
 #include "util/text.hpp"
 
@@ -112,7 +113,7 @@ std::unique_ptr<Link> choose_link(const Family& family, const std::optional<std:
 }  // namespace
 
 PreparedModel prepare_model(const config::ModelSpec& spec, const data::DataFrame& data,
-                            registry::PluginRegistry& registry) {
+                            registry::PluginRegistry& registry, const RowShards* shards) {
   const std::string& cfg = spec.config_name;
   PreparedModel m;
   m.spec = spec;
@@ -175,17 +176,20 @@ PreparedModel prepare_model(const config::ModelSpec& spec, const data::DataFrame
   request.absorb_intercept = m.family->absorbs_intercept();
   request.zero_model = m.family->uses_zero_model();
   request.config_name = cfg;
+  request.shards = shards;
   // na_action: omit fits the rows without a missing value in a column the model uses.
   std::optional<data::DataFrame> complete;
   if (spec.na_action == config::NaAction::Omit) {
     const std::vector<std::size_t> dropped = design::incomplete_rows(request, data);
-    m.n_omitted = dropped.size();
+    // Counted over every process's rows (one table's counts under mpirun).
+    const auto rows = std::size_t(distributed::summed_over_processes(shards, double(data.rows())));
+    m.n_omitted = std::size_t(distributed::summed_over_processes(shards, double(dropped.size())));
+    if (rows - m.n_omitted < 2)
+      throw InputError(data.source + ": na_action: omit leaves " + std::to_string(rows - m.n_omitted) + " of " +
+                       std::to_string(rows) +
+                       " rows (the others have missing values in columns the model uses); a mixed model needs "
+                       "at least two");
     if (!dropped.empty()) {
-      if (data.rows() - dropped.size() < 2)
-        throw InputError(data.source + ": na_action: omit leaves " + std::to_string(data.rows() - dropped.size()) +
-                         " of " + std::to_string(data.rows()) +
-                         " rows (the others have missing values in columns the model uses); a mixed model needs "
-                         "at least two");
       complete.emplace(data::drop_rows(data, dropped));
       m.source_rows = complete->source_rows;
     }

@@ -44,7 +44,9 @@ struct PreparedModel {
 // Chooses and configures the plugins named in `spec`, validates family parameters and link,
 // builds the design from `data` and checks the response against the family. Every problem
 // is an InputError naming the config or data file and the key, column or row.
+// `shards` (mpirun): `data` is this process's rows; the design is learned from every process's
+// rows and holds this process's (ModelRequest::shards).
 PreparedModel prepare_model(const config::ModelSpec& spec, const data::DataFrame& data,
-                            registry::PluginRegistry& registry);
+                            registry::PluginRegistry& registry, const RowShards* shards = nullptr);
 
 }  // namespace weft::fit

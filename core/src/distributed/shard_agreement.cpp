@@ -1,0 +1,107 @@
+#include "distributed/shard_agreement.hpp"
+
+#include <cstring>
+
+namespace weft::distributed {
+
+namespace {
+
+// RowShards exchanges ints (for sparsity patterns); other values travel as their bytes.
+template <class T>
+std::vector<int> as_ints(const std::vector<T>& values) {
+  static_assert(sizeof(T) % sizeof(int) == 0);
+  std::vector<int> ints(values.size() * (sizeof(T) / sizeof(int)));
+  if (!values.empty()) std::memcpy(ints.data(), values.data(), values.size() * sizeof(T));
+  return ints;
+}
+
+template <class T>
+std::vector<T> from_ints(const std::vector<int>& ints) {
+  std::vector<T> values(ints.size() / (sizeof(T) / sizeof(int)));
+  if (!values.empty()) std::memcpy(values.data(), ints.data(), values.size() * sizeof(T));
+  return values;
+}
+
+template <class T>
+std::vector<T> gathered(const RowShards* shards, const std::vector<T>& local) {
+  if (!shards) return local;
+  agree_on_failures(*shards, nullptr, false);
+  return from_ints<T>(shards->concatenate(as_ints(local)));
+}
+
+}  // namespace
+
+void agree_on_failures(const RowShards& shards, const std::string* failure, bool input_error) {
+  // One vote per process (a sum of K slots), then the failed processes' messages: each sends
+  // [rank, input_error, length, characters...].
+  std::vector<double> failed(std::size_t(shards.count()), 0.0);
+  if (failure) failed[std::size_t(shards.index())] = 1.0;
+  shards.sum(failed.data(), failed.size());
+  int first = -1;
+  for (std::size_t r = 0; r < failed.size() && first < 0; ++r)
+    if (failed[r] > 0) first = int(r);
+  if (first < 0) return;
+  std::vector<int> mine;
+  if (failure) {
+    mine = {shards.index(), input_error ? 1 : 0, int(failure->size())};
+    mine.insert(mine.end(), failure->begin(), failure->end());
+  }
+  const std::vector<int> all = shards.concatenate(mine);
+  for (std::size_t at = 0; at + 3 <= all.size();) {
+    const auto length = std::size_t(all[at + 2]);
+    if (all[at] == first) {
+      std::string message(length, ' ');
+      for (std::size_t c = 0; c < length; ++c) message[c] = char(all[at + 3 + c]);
+      throw AgreedFailure("rank " + std::to_string(first) + ": " + message, all[at + 1] != 0);
+    }
+    at += 3 + length;
+  }
+  throw AgreedFailure("rank " + std::to_string(first) + ": failed", false);
+}
+
+bool on_any_shard(const RowShards* shards, bool local) { return summed_over_processes(shards, local ? 1.0 : 0.0) > 0; }
+
+bool on_every_shard(const RowShards* shards, bool local) { return !on_any_shard(shards, !local); }
+
+double summed_over_processes(const RowShards* shards, double local) {
+  if (!shards) return local;
+  agree_on_failures(*shards, nullptr, false);
+  shards->sum(&local, 1);
+  return local;
+}
+
+void summed_over_processes(const RowShards* shards, std::vector<double>& local) {
+  if (!shards) return;
+  agree_on_failures(*shards, nullptr, false);
+  if (!local.empty()) shards->sum(local.data(), local.size());
+}
+
+std::vector<std::string> texts_of_every_shard(const RowShards* shards, const std::vector<std::string>& local) {
+  if (!shards) return local;
+  // [length, characters...] per text.
+  std::vector<int> mine;
+  for (const std::string& text : local) {
+    mine.push_back(int(text.size()));
+    for (char c : text) mine.push_back(int(static_cast<unsigned char>(c)));
+  }
+  const std::vector<int> all = gathered(shards, mine);
+  std::vector<std::string> texts;
+  for (std::size_t at = 0; at < all.size();) {
+    const auto length = std::size_t(all[at]);
+    std::string text(length, ' ');
+    for (std::size_t c = 0; c < length; ++c) text[c] = char(all[at + 1 + c]);
+    texts.push_back(std::move(text));
+    at += 1 + length;
+  }
+  return texts;
+}
+
+std::vector<double> numbers_of_every_shard(const RowShards* shards, const std::vector<double>& local) {
+  return gathered(shards, local);
+}
+
+std::vector<std::uint64_t> keys_of_every_shard(const RowShards* shards, const std::vector<std::uint64_t>& local) {
+  return gathered(shards, local);
+}
+
+}  // namespace weft::distributed
