@@ -46,6 +46,12 @@ class MpiRowShards final : public RowShards {
 
 const MpiRowShards shards;
 
+// The agreed failure as the CLI's errors: InputError (exit 2) or an internal error.
+[[noreturn]] void rethrow(const distributed::AgreedFailure& e) {
+  if (e.input_error) throw InputError(e.what());
+  throw std::runtime_error(e.what());
+}
+
 // True when this process was started by mpirun (Open MPI or a PMIx launcher).
 bool under_mpirun() {
   return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMIX_RANK") != nullptr ||
@@ -85,8 +91,7 @@ void on_every_process(const std::function<void()>& step) {
   try {
     step();
   } catch (const distributed::AgreedFailure& e) {
-    if (e.input_error) throw InputError(e.what());
-    throw std::runtime_error(e.what());
+    rethrow(e);
   } catch (const InputError& e) {
     message = e.what();
     input_error = true;
@@ -96,8 +101,7 @@ void on_every_process(const std::function<void()>& step) {
   try {
     distributed::agree_on_failures(shards, message ? &*message : nullptr, input_error);
   } catch (const distributed::AgreedFailure& e) {
-    if (e.input_error) throw InputError(e.what());
-    throw std::runtime_error(e.what());
+    rethrow(e);
   }
 }
 

@@ -15,9 +15,8 @@ DataFrame read_csv_files(const std::vector<std::filesystem::path>& paths, const 
     if (f == 0) {
       table.source = display_names[0];
       for (const Column& c : part.columns) table.columns.push_back(Column{c.name, {}, {}, {}, c.levels});
-    } else if (part.names() != table.names()) {
-      throw InputError(display_names[f] + ": columns " + join(part.names()) + " differ from " + display_names[0] +
-                       "'s " + join(table.names()) + " (every file of data: must have the same header)");
+    } else {
+      require_same_header(display_names[f], part.names(), display_names[0], table.names());
     }
     table.file_names.push_back(display_names[f]);
     table.file_first_row.push_back(table.rows());
@@ -30,10 +29,21 @@ DataFrame read_csv_files(const std::vector<std::filesystem::path>& paths, const 
     }
     table.lines.insert(table.lines.end(), part.lines.begin(), part.lines.end());
   }
-  if (table.rows() < minimum_rows)
-    throw InputError(join(display_names) + ": the files of data: hold " + std::to_string(table.rows()) +
-                     " data rows together; a mixed model needs at least " + std::to_string(minimum_rows));
+  require_table_rows(join(display_names), table.rows(), minimum_rows);
   return table;
+}
+
+void require_same_header(const std::string& file, const std::vector<std::string>& names, const std::string& first_file,
+                         const std::vector<std::string>& first_names) {
+  if (names != first_names)
+    throw InputError(file + ": columns " + join(names) + " differ from " + first_file + "'s " + join(first_names) +
+                     " (every file of data: must have the same header)");
+}
+
+void require_table_rows(const std::string& files, std::size_t rows, std::size_t minimum) {
+  if (rows < minimum)
+    throw InputError(files + ": the files of data: hold " + std::to_string(rows) +
+                     " data rows together; a mixed model needs at least " + std::to_string(minimum));
 }
 
 }  // namespace weft::data

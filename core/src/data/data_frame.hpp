@@ -118,6 +118,13 @@ DataFrame read_csv(const std::filesystem::path& path, const std::string& display
 DataFrame read_csv_files(const std::vector<std::filesystem::path>& paths, const std::vector<std::string>& display_names,
                          std::size_t minimum_rows = 2);
 
+// The checks on a table read from several files: InputError unless file `file`'s header `names`
+// is `first_file`'s `first_names`; unless the files hold `minimum` rows together (`files`: their
+// names as the message gives them).
+void require_same_header(const std::string& file, const std::vector<std::string>& names, const std::string& first_file,
+                         const std::vector<std::string>& first_names);
+void require_table_rows(const std::string& files, std::size_t rows, std::size_t minimum);
+
 // Parses one cell the way read_csv does (exposed for in-memory data and tests).
 CellKind classify_cell(std::string_view text, double& value);
 

@@ -115,12 +115,9 @@ std::vector<double> evaluate_basis(const Node& node, const formula::FormulaSourc
     std::vector<double> sorted = x;
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-    if (shards) {
-      // Over every process: degree + 1 distinct values from each are enough to decide.
+    if (shards) {  // over every process: degree + 1 distinct values from each are enough to decide
       sorted.resize(std::min(sorted.size(), std::size_t(degree) + 1));
-      sorted = distributed::numbers_of_every_shard(shards, sorted);
-      std::sort(sorted.begin(), sorted.end());
-      sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+      sorted = distributed::union_of_every_shard(shards, sorted);
     }
     const std::size_t distinct = sorted.size();
     if (std::size_t(degree) >= distinct)

@@ -12,6 +12,7 @@
 #include <numeric>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace weft::design {
 
@@ -146,10 +147,9 @@ void use_levels_of_every_shard(RowLevels& rows, const RowShards* shards) {
   RowLevels all;
   all.source = rows.source;
   if (rows.source == LevelSource::Text) {
-    std::unordered_map<std::string_view, int> seen;
-    const std::vector<std::string> labels = distributed::texts_of_every_shard(shards, rows.label);
-    for (const std::string& label : labels)
-      if (seen.try_emplace(label, int(all.label.size())).second) all.label.push_back(label);
+    std::unordered_set<std::string> seen;
+    for (std::string& label : distributed::texts_of_every_shard(shards, rows.label))
+      if (seen.insert(label).second) all.label.push_back(std::move(label));
   } else {
     const std::vector<double> numbers = distributed::numbers_of_every_shard(shards, rows.numbers);
     std::vector<std::size_t> each(numbers.size());

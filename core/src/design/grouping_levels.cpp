@@ -40,11 +40,7 @@ std::vector<Index> learn_group_levels(RandomTermSpec& spec, const std::vector<Va
     std::vector<std::uint64_t> present = keys;
     std::sort(present.begin(), present.end());
     present.erase(std::unique(present.begin(), present.end()), present.end());
-    if (shards) {  // the combinations present on any process
-      present = distributed::keys_of_every_shard(shards, present);
-      std::sort(present.begin(), present.end());
-      present.erase(std::unique(present.begin(), present.end()), present.end());
-    }
+    present = distributed::union_of_every_shard(shards, present);  // present on any process
     for (Index r = 0; r < rows; ++r)
       level[std::size_t(r)] =
           Index(std::lower_bound(present.begin(), present.end(), keys[std::size_t(r)]) - present.begin());

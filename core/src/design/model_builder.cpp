@@ -158,7 +158,7 @@ BuiltModel build_model(const ModelRequest& request, const data::DataFrame& data)
 
   spec.fixed = code_terms(main.fixed, fixed_variables, variables, data.source);
   m.X = checked_for_rank(build_model_matrix(spec.fixed, variables, values, n), spec.fixed, "fixed-effect",
-                             built.warnings, request.shards);
+                         built.warnings, request.shards);
   if (request.absorb_intercept && !spec.fixed.kept.empty() && spec.fixed.kept.front() == 0) {
     // The family's parameters take the intercept's place (R's clm codes factors with the
     // intercept, then drops its column).

@@ -50,13 +50,11 @@ data::DataFrame read_rows_of_this_process(const config::ModelSpec& spec, const R
   for (const std::string& name : names) header += name + '\0';
   const std::string first_file = data.file_names.empty() ? data.source : data.file_names.front();
   const std::vector<std::string> all = texts_of_every_shard(&shards, {header, first_file});
-  if (header != all[0])
-    throw InputError(first_file + ": columns " + join(names) + " differ from " + all[1] +
-                     "'s (every file of data: must have the same header)");
-  const double rows = summed_over_processes(&shards, double(data.rows()));
-  if (rows < 2)
-    throw InputError(spec.data_name + ": the files of data: hold " + std::to_string(std::size_t(rows)) +
-                     " data rows together; a mixed model needs at least 2");
+  std::vector<std::string> first_names;
+  for (std::size_t begin = 0, end; (end = all[0].find('\0', begin)) != std::string::npos; begin = end + 1)
+    first_names.push_back(all[0].substr(begin, end - begin));
+  data::require_same_header(first_file, names, all[1], first_names);
+  data::require_table_rows(spec.data_name, std::size_t(summed_over_processes(&shards, double(data.rows()))), 2);
   return data;
 }
 

@@ -1,5 +1,6 @@
 #include "distributed/shard_agreement.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace weft::distributed {
@@ -27,6 +28,15 @@ std::vector<T> gathered(const RowShards* shards, const std::vector<T>& local) {
   if (!shards) return local;
   agree_on_failures(*shards, nullptr, false);
   return from_ints<T>(shards->concatenate(as_ints(local)));
+}
+
+template <class T>
+std::vector<T> sorted_union(const RowShards* shards, const std::vector<T>& local) {
+  if (!shards) return local;
+  std::vector<T> all = gathered(shards, local);
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
 }
 
 }  // namespace
@@ -100,8 +110,12 @@ std::vector<double> numbers_of_every_shard(const RowShards* shards, const std::v
   return gathered(shards, local);
 }
 
-std::vector<std::uint64_t> keys_of_every_shard(const RowShards* shards, const std::vector<std::uint64_t>& local) {
-  return gathered(shards, local);
+std::vector<double> union_of_every_shard(const RowShards* shards, const std::vector<double>& local) {
+  return sorted_union(shards, local);
+}
+
+std::vector<std::uint64_t> union_of_every_shard(const RowShards* shards, const std::vector<std::uint64_t>& local) {
+  return sorted_union(shards, local);
 }
 
 }  // namespace weft::distributed

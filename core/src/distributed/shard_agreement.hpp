@@ -38,6 +38,8 @@ void summed_over_processes(const RowShards* shards, std::vector<double>& local);
 // Every process's `local` concatenated in rank order.
 std::vector<std::string> texts_of_every_shard(const RowShards* shards, const std::vector<std::string>& local);
 std::vector<double> numbers_of_every_shard(const RowShards* shards, const std::vector<double>& local);
-std::vector<std::uint64_t> keys_of_every_shard(const RowShards* shards, const std::vector<std::uint64_t>& local);
+// The distinct values of every process's `local` (each ascending without repeats), ascending.
+std::vector<double> union_of_every_shard(const RowShards* shards, const std::vector<double>& local);
+std::vector<std::uint64_t> union_of_every_shard(const RowShards* shards, const std::vector<std::uint64_t>& local);
 
 }  // namespace weft::distributed
