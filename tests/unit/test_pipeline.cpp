@@ -131,6 +131,36 @@ TEST_CASE("check_optimum finds a saddle's negative curvature and its direction")
   CHECK(std::abs(c.descent_direction(0)) < 1e-6);
 }
 
+TEST_CASE("polish_optimum takes a checked point near the minimum to it; it refuses far points and saddles") {
+  // Not quadratic in beta: exp(beta) - beta, minimum 1 at beta = 0; theta's minimum at 0.8.
+  Fixture f([](double theta, double beta) { return 10 + (theta - 0.8) * (theta - 0.8) + std::exp(beta) - beta; });
+  WorkCount work;
+  Optimum near{point(0.8 + 2e-5, 3e-5), 0.0, TerminationStatus::Converged, "", "lbfgsb"};
+  near.deviance = f.deviance(near.x);
+  OptimumCheck c = check_optimum(f.problem, f.deviance, near);
+  REQUIRE(c.passes(HessianKind::Observed));
+  const double measure_before = c.gradient_measure;
+  CHECK(polish_optimum(f.problem, f.deviance, near, c, work) >= 1);
+  CHECK(std::abs(near.x(0) - 0.8) < 1e-8);  // from 2e-5 away (the central-difference gradient's rounding)
+  CHECK(std::abs(near.x(1)) < 1e-8);
+  CHECK(near.deviance == doctest::Approx(11.0).epsilon(1e-14));
+  CHECK(c.gradient_measure < 1e-3 * measure_before);
+
+  // Flat in beta: lme4's check passes 0.1 from the minimum, but a step that long is a search.
+  Fixture flat([](double theta, double beta) { return 10 + (theta - 0.8) * (theta - 0.8) + 1e-3 * beta * beta; });
+  Optimum far{point(0.8, 0.1), 0.0, TerminationStatus::Converged, "", "lbfgsb"};
+  far.deviance = flat.deviance(far.x);
+  OptimumCheck far_check = check_optimum(flat.problem, flat.deviance, far);
+  REQUIRE(far_check.passes(HessianKind::Observed));
+  CHECK(polish_optimum(flat.problem, flat.deviance, far, far_check, work) == 0);
+  CHECK(far.x == point(0.8, 0.1));
+
+  Fixture saddle_model([](double theta, double beta) { return (theta - 1) * (theta - 1) - 0.5 * (beta - 1) * (beta - 1); });
+  Optimum saddle{point(1 + 1e-6, 1 + 1e-6), 0.0, TerminationStatus::Converged, "", "lbfgsb"};
+  OptimumCheck saddle_check = check_optimum(saddle_model.problem, saddle_model.deviance, saddle);
+  CHECK(polish_optimum(saddle_model.problem, saddle_model.deviance, saddle, saddle_check, work) == 0);
+}
+
 TEST_CASE("escape steps off a saddle to the lower minimum and says how it got there") {
   // Two minima in beta (near +-1, the one near -1 lower by 0.5) with a saddle at beta ~ 0.0625
   // (where 4 beta (beta^2 - 1) + 0.25 = 0): a gradient-based optimizer there never leaves.

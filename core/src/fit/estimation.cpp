@@ -121,6 +121,8 @@ FittedModel estimate_model(const PreparedModel& pm, const EstimateOptions& how) 
       timer.lap("boundary fit: other starts");
     }
   }
+  polish_optimum(problem, deviance, optimum, check, work);
+  timer.lap("Newton polish at the optimum");
   FittedModel fitted;
   fitted.estimates = deviance.estimates(optimum.x);  // and the modes at the optimum
   fitted.modes = likelihood->modes();

@@ -52,13 +52,7 @@ OptimumCheck check_optimum(const EstimationProblem& problem, DevianceFunction& d
     if (!at_lower && !at_upper && !zero_variance) c.free.push_back(i);
   }
   const Index m = Index(c.free.size());
-  Matrix H_free(m, m);
-  Vector g_free(m);
-  for (Index a = 0; a < m; ++a) {
-    g_free(a) = g(c.free[a]);
-    for (Index b = 0; b < m; ++b) H_free(a, b) = H(c.free[a], c.free[b]);
-  }
-  H_free = (0.5 * (H_free + H_free.transpose())).eval();
+  const Matrix H_free = free_hessian(c);
 
   double most_negative = 0;
   double scale = 0;
@@ -84,19 +78,42 @@ OptimumCheck check_optimum(const EstimationProblem& problem, DevianceFunction& d
     }
   }
 
+  const Eigen::LLT<Matrix> llt(H_free);
+  c.positive_definite = m == 0 || (llt.info() == Eigen::Success && c.negative_eigenvalues == 0);
+  measure_gradient(c, llt);
+  return c;
+}
+
+Matrix free_hessian(const OptimumCheck& check) {
+  const Index m = Index(check.free.size());
+  const Matrix& H = check.derivatives.hessian;
+  Matrix H_free(m, m);
+  for (Index a = 0; a < m; ++a)
+    for (Index b = 0; b < m; ++b) H_free(a, b) = H(check.free[a], check.free[b]);
+  return 0.5 * (H_free + H_free.transpose());
+}
+
+Vector free_gradient(const OptimumCheck& check) {
+  Vector g_free(Index(check.free.size()));
+  for (Index a = 0; a < g_free.size(); ++a) g_free(a) = check.derivatives.gradient(check.free[a]);
+  return g_free;
+}
+
+void measure_gradient(OptimumCheck& check, const Eigen::LLT<Matrix>& free_hessian_factor) {
   // lme4's gradient check: max over parameters of min(|L^-1 g|, |g|) with H = L L'; where H
   // is not positive definite, |g| alone.
-  Eigen::LLT<Matrix> llt(H_free);
-  c.positive_definite = m == 0 || (llt.info() == Eigen::Success && c.negative_eigenvalues == 0);
-  const Vector scaled = llt.info() == Eigen::Success ? Vector(llt.matrixL().solve(g_free)) : Vector(g_free);
-  for (Index a = 0; a < m; ++a) {
+  const Vector g_free = free_gradient(check);
+  const bool factored = free_hessian_factor.info() == Eigen::Success && free_hessian_factor.rows() == g_free.size();
+  const Vector scaled = factored ? Vector(free_hessian_factor.matrixL().solve(g_free)) : g_free;
+  check.gradient_measure = 0;
+  check.gradient_component = -1;
+  for (Index a = 0; a < g_free.size(); ++a) {
     const double measure = std::min(std::abs(scaled(a)), std::abs(g_free(a)));
-    if (measure > c.gradient_measure) {
-      c.gradient_measure = measure;
-      c.gradient_component = a;
+    if (measure > check.gradient_measure) {
+      check.gradient_measure = measure;
+      check.gradient_component = a;
     }
   }
-  return c;
 }
 
 }  // namespace weft::fit
