@@ -120,6 +120,15 @@ std::string joined(const std::vector<std::string>& lines, const char* eol = "\n"
 
 }  // namespace
 
+namespace {
+// The line where each row starts (DataFrame keeps them as jumps).
+std::vector<std::size_t> lines_of(const DataFrame& frame) {
+  std::vector<std::size_t> lines;
+  for (std::size_t r = 0; r < frame.rows(); ++r) lines.push_back(frame.line_of(frame.source_row(r)));
+  return lines;
+}
+}  // namespace
+
 TEST_SUITE("csv_reader") {
 
 TEST_CASE("reads names, texts, numbers, kinds and line numbers") {
@@ -127,7 +136,7 @@ TEST_CASE("reads names, texts, numbers, kinds and line numbers") {
   CHECK(frame.source == "data.csv");
   CHECK(frame.names() == std::vector<std::string>{"y", "x", "g"});
   CHECK(frame.rows() == 3);
-  CHECK(frame.lines == std::vector<std::size_t>{2, 3, 4});
+  CHECK(lines_of(frame) == std::vector<std::size_t>{2, 3, 4});
   const Column& x = column(frame, "x");
   CHECK(x.text == std::vector<std::string>{"2.5", "-1e3", ".25"});
   CHECK(x.number == std::vector<double>{2.5, -1000.0, 0.25});
@@ -145,8 +154,8 @@ TEST_CASE("reads the cbpp data file from tests/data") {
   const DataFrame frame = read_csv(file, "cbpp.csv");
   CHECK(frame.names() == std::vector<std::string>{"herd", "incidence", "size", "period"});
   REQUIRE(frame.rows() == 56);
-  CHECK(frame.lines.front() == 2);
-  CHECK(frame.lines.back() == 57);
+  CHECK(frame.line_of(0) == 2);
+  CHECK(frame.line_of(frame.rows() - 1) == 57);
   CHECK(column(frame, "size").number[0] == 14);
   CHECK(column(frame, "incidence").number[55] == 0);
   CHECK(column(frame, "herd").text[55] == "15");
@@ -163,7 +172,7 @@ TEST_CASE("cell kinds: missing, NaN, infinite, overflow, huge numbers, text") {
                                         CellKind::Infinite, CellKind::Text, CellKind::Number});
   CHECK(v.text[7] == huge);
   CHECK(v.number[9] == 0.0);
-  CHECK(frame.lines == std::vector<std::size_t>{2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
+  CHECK(lines_of(frame) == std::vector<std::size_t>{2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
 }
 
 TEST_CASE("RFC 4180 quoting: separators, doubled quotes and line breaks inside quotes") {
@@ -179,7 +188,7 @@ TEST_CASE("RFC 4180 quoting: separators, doubled quotes and line breaks inside q
                                               "\"", "x\r\ny"});
   CHECK(column(frame, "y").number == std::vector<double>{10, 11, 12, 13, 14});
   // lines[row] is the line where the row starts; the quoted line breaks count as lines.
-  CHECK(frame.lines == std::vector<std::size_t>{2, 3, 4, 7, 8});
+  CHECK(lines_of(frame) == std::vector<std::size_t>{2, 3, 4, 7, 8});
   CHECK(frame.where(4) == "data.csv: row 5 (line 8)");
 }
 
@@ -232,7 +241,7 @@ TEST_CASE("separator detection from the header line") {
 TEST_CASE("blank lines are skipped anywhere; line numbers still count them") {
   const DataFrame frame = read_bytes("\n\na,b\n\n1,2\n   \n3,4\n\n\n");
   CHECK(frame.rows() == 2);
-  CHECK(frame.lines == std::vector<std::size_t>{5, 7});
+  CHECK(lines_of(frame) == std::vector<std::size_t>{5, 7});
   CHECK(column(frame, "b").number == std::vector<double>{2, 4});
   SUBCASE("but a line of separators is a row of missing cells") {
     const DataFrame commas = read_bytes("a,b\n1,2\n,\n");
@@ -247,7 +256,7 @@ TEST_CASE("line endings: LF, CRLF, lone CR, no final newline") {
     CAPTURE(bytes);
     const DataFrame other = read_bytes(bytes);
     check_same_cells(lf, other);
-    CHECK(other.lines == lf.lines);
+    CHECK(lines_of(other) == lines_of(lf));
   }
 }
 
@@ -295,7 +304,7 @@ TEST_CASE("same data written another way reads the same (fuzz same_fit mutations
     lines.insert(lines.begin() + 3, "");
     const DataFrame frame = read_bytes(joined(lines));
     check_same_cells(plain, frame);
-    CHECK(frame.lines == std::vector<std::size_t>{2, 3, 5, 6, 7, 8});
+    CHECK(lines_of(frame) == std::vector<std::size_t>{2, 3, 5, 6, 7, 8});
   }
   SUBCASE("csv_quote_all") { check_same_cells(plain, read_bytes(table.render("\n", ',', true))); }
   SUBCASE("csv_semicolon") { check_same_cells(plain, read_bytes(table.render("\n", ';'))); }
@@ -311,7 +320,7 @@ TEST_CASE("same data written another way reads the same (fuzz same_fit mutations
     const DataFrame frame = read_bytes(noted.render("\n", ',', false));
     check_same_cells(plain, frame);
     CHECK(column(frame, "note").text[1] == "he said \"hi\", left");
-    CHECK(frame.lines == std::vector<std::size_t>{2, 3, 4, 5, 6, 8});
+    CHECK(lines_of(frame) == std::vector<std::size_t>{2, 3, 4, 5, 6, 8});
   }
   SUBCASE("csv_many_columns") {
     Table wide = table;
@@ -336,7 +345,8 @@ TEST_CASE("many rows are read in order with their line numbers") {
   CHECK(column(frame, "i").number[kRows - 1] == kRows - 1);
   CHECK(column(frame, "x").number[12345] == 6172.5);
   CHECK(column(frame, "g").text[12345] == "g4");
-  CHECK(frame.lines[kRows - 1] == kRows + 1);
+  CHECK(frame.line_of(kRows - 1) == kRows + 1);
+  CHECK(frame.line_jumps.size() == 1);  // one run of lines, not a number per row
 }
 
 TEST_CASE("files that cannot be read as CSV") {
@@ -460,7 +470,10 @@ TEST_CASE("mangled CSVs give an InputError or a consistent frame, never anything
         REQUIRE(c.text.size() == frame.rows());
         REQUIRE(c.number.size() == frame.rows());
       }
-      REQUIRE(std::is_sorted(frame.lines.begin(), frame.lines.end()));
+      {
+        const auto lines = lines_of(frame);
+        REQUIRE(std::is_sorted(lines.begin(), lines.end()));
+      }
     } catch (const weft::InputError& e) {
       const std::string message = e.what();
       REQUIRE(message.rfind("data.csv: ", 0) == 0);

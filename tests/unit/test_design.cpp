@@ -31,7 +31,7 @@ weft::data::DataFrame frame_from_columns(const Columns& columns, const std::stri
   weft::data::DataFrame frame;
   frame.source = source;
   const std::size_t rows = columns.empty() ? 0 : columns.front().second.size();
-  for (std::size_t r = 0; r < rows; ++r) frame.lines.push_back(r + 2);
+  if (rows > 0) frame.line_jumps = {{0, 2}};
   for (const auto& [name, cells] : columns) {
     weft::data::Column column;
     column.name = name;

@@ -19,7 +19,9 @@ DataFrame read_csv_files(const std::vector<std::filesystem::path>& paths, const 
       require_same_header(display_names[f], part.names(), display_names[0], table.names());
     }
     table.file_names.push_back(display_names[f]);
-    table.file_first_row.push_back(table.rows());
+    const std::size_t first_row = table.rows();
+    table.file_first_row.push_back(first_row);
+    for (const DataFrame::LineJump& jump : part.line_jumps) table.line_jumps.push_back({first_row + jump.row, jump.line});
     for (std::size_t k = 0; k < part.columns.size(); ++k) {
       Column& into = table.columns[k];
       Column& from = part.columns[k];
@@ -27,7 +29,6 @@ DataFrame read_csv_files(const std::vector<std::filesystem::path>& paths, const 
       into.number.insert(into.number.end(), from.number.begin(), from.number.end());
       into.kind.insert(into.kind.end(), from.kind.begin(), from.kind.end());
     }
-    table.lines.insert(table.lines.end(), part.lines.begin(), part.lines.end());
   }
   require_table_rows(join(display_names), table.rows(), minimum_rows);
   return table;

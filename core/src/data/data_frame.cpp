@@ -4,6 +4,7 @@
 #include <weft/spelling.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -50,8 +51,21 @@ std::size_t DataFrame::file_of(std::size_t row_as_read) const {
   return std::size_t(next - file_first_row.begin()) - 1;
 }
 
+void DataFrame::note_line(std::size_t row_as_read, std::size_t line) {
+  if (line_jumps.empty() || line_of(row_as_read) != line) line_jumps.push_back({row_as_read, line});
+}
+
+std::size_t DataFrame::line_of(std::size_t row_as_read) const {
+  const auto after = std::upper_bound(line_jumps.begin(), line_jumps.end(), row_as_read,
+                                      [](std::size_t row, const LineJump& jump) { return row < jump.row; });
+  if (after == line_jumps.begin()) return 0;
+  const LineJump& jump = *std::prev(after);
+  return jump.line + (row_as_read - jump.row);
+}
+
 std::string DataFrame::where(std::size_t row) const {
   std::size_t as_read = source_row(row);
+  const std::size_t line = line_of(as_read);
   std::string file = source;
   if (!file_names.empty()) {
     const std::size_t f = file_of(as_read);
@@ -59,7 +73,7 @@ std::string DataFrame::where(std::size_t row) const {
     as_read -= file_first_row[f];
   }
   std::string s = file + ": row " + std::to_string(as_read + 1);
-  if (row < lines.size()) s += " (line " + std::to_string(lines[row]) + ")";
+  if (line > 0) s += " (line " + std::to_string(line) + ")";
   return s;
 }
 
@@ -92,12 +106,9 @@ DataFrame drop_rows(const DataFrame& data, const std::vector<std::size_t>& dropp
     }
     out.columns.push_back(std::move(k));
   }
-  out.lines.reserve(kept.size());
+  out.line_jumps = data.line_jumps;  // by row as read, which source_rows keeps
   out.source_rows.reserve(kept.size());
-  for (std::size_t r : kept) {
-    if (r < data.lines.size()) out.lines.push_back(data.lines[r]);
-    out.source_rows.push_back(data.source_row(r));
-  }
+  for (std::size_t r : kept) out.source_rows.push_back(data.source_row(r));
   return out;
 }
 

@@ -70,7 +70,18 @@ class DataFrame {
  public:
   std::string source;                // the file as the user named it ("data.csv"), for messages
   std::vector<Column> columns;
-  std::vector<std::size_t> lines;    // 1-based line in the file where each row starts
+  // The 1-based line in its file where each row as read starts, kept as the places where the
+  // count jumps: row k starts on line `line + (k - row)` of the last jump at or before k. A file
+  // without blank lines or line breaks inside quotes has one jump ({0, 2}); a line number per
+  // row was a tenth of a large table's memory. Empty: rows have no lines (no messages say one).
+  struct LineJump {
+    std::size_t row, line;
+  };
+  std::vector<LineJump> line_jumps;
+  // Records that row `row_as_read` (the last so far) starts on `line`.
+  void note_line(std::size_t row_as_read, std::size_t line);
+  // The line where a row as read starts (0 when line_jumps is empty).
+  std::size_t line_of(std::size_t row_as_read) const;
   // Each row's 0-based row in the data as read, where rows were dropped (drop_rows); empty when
   // every row is there. Messages name the row as read.
   std::vector<std::size_t> source_rows;
@@ -81,7 +92,7 @@ class DataFrame {
   // The file (index into file_names) a row as read comes from; 0 for a one-file table.
   std::size_t file_of(std::size_t row_as_read) const;
 
-  std::size_t rows() const { return lines.size(); }
+  std::size_t rows() const { return columns.empty() ? 0 : columns.front().size(); }
   std::vector<std::string> names() const;
   // The column, or nullptr. A name that occurs twice in the header is an InputError here,
   // because the model could not say which one it meant.

@@ -67,8 +67,7 @@ DataFrame make_data_frame(std::string source, std::vector<Column> columns, std::
                                std::string(min_rows >= 2 ? "two rows" : "one row"));
   if (n < min_rows) throw InputError(frame.source + ": has only one row; a mixed model needs at least two rows");
   frame.columns = std::move(columns);
-  frame.lines.resize(n);
-  for (std::size_t r = 0; r < n; ++r) frame.lines[r] = r + 2;
+  frame.line_jumps = {{0, 2}};  // as if written to a CSV file: row 1 on line 2
   return frame;
 }
 
