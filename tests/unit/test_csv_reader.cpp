@@ -131,6 +131,20 @@ std::vector<std::size_t> lines_of(const DataFrame& frame) {
 
 TEST_SUITE("csv_reader") {
 
+TEST_CASE("CellTexts: 4-byte offsets, 8-byte ones once the text passes the limit") {
+  weft::data::CellTexts narrow, switching(10);  // (4 GiB in use; 10 characters here)
+  const std::vector<std::string> cells = {"abc", "", "defgh", "ij", "klmnop", "q", ""};
+  for (const std::string& cell : cells) {
+    narrow.push_back(cell);
+    switching.push_back(cell);
+  }
+  CHECK(narrow == cells);
+  CHECK(switching == cells);  // switched at "klmnop" (16 characters)
+  CHECK(switching.size() == cells.size());
+  CHECK(switching[4] == "klmnop");
+  CHECK(switching == narrow);
+}
+
 TEST_CASE("reads names, texts, numbers, kinds and line numbers") {
   const DataFrame frame = read_bytes("y,x,g\n1,2.5,a\n0,-1e3,b\n4,.25,c\n");
   CHECK(frame.source == "data.csv");

@@ -22,24 +22,41 @@ enum class CellKind : std::uint8_t {
 
 // The text of a column's cells, packed: one character buffer and each cell's end offset (a
 // std::string per cell would take 32 bytes of memory for every cell, most of it never read,
-// and that memory's first touch is most of the time a large CSV takes to read).
+// and that memory's first touch is most of the time a large CSV takes to read). Offsets are 4
+// bytes while the column's text is under 4 GiB, 8 bytes from there on.
 class CellTexts {
  public:
+  CellTexts() = default;
+  // (`narrow_limit`: where 8-byte offsets begin; tests lower it.)
+  explicit CellTexts(std::size_t narrow_limit) : narrow_limit_(narrow_limit) {}
   std::string_view operator[](std::size_t row) const {
-    const std::size_t begin = row == 0 ? 0 : ends_[row - 1];
-    return {chars_.data() + begin, std::size_t(ends_[row] - begin)};
+    const std::size_t begin = row == 0 ? 0 : end_of(row - 1);
+    return {chars_.data() + begin, end_of(row) - begin};
   }
-  std::size_t size() const { return ends_.size(); }
-  bool empty() const { return ends_.empty(); }
+  std::size_t size() const { return wide_ends_.empty() ? ends_.size() : wide_ends_.size(); }
+  bool empty() const { return size() == 0; }
   void reserve(std::size_t cells) { ends_.reserve(cells); }
   void reserve_chars(std::size_t chars) { chars_.reserve(chars); }
   void push_back(std::string_view text) {
     chars_.append(text);
-    ends_.push_back(chars_.size());
+    if (wide_ends_.empty() && chars_.size() <= narrow_limit_) {
+      ends_.push_back(std::uint32_t(chars_.size()));
+      return;
+    }
+    if (wide_ends_.empty()) {  // the first end past 4 GiB: every offset becomes 8 bytes
+      wide_ends_.assign(ends_.begin(), ends_.end());
+      ends_ = {};
+    }
+    wide_ends_.push_back(chars_.size());
   }
   void emplace_back(std::string_view text) { push_back(text); }
 
-  friend bool operator==(const CellTexts& a, const CellTexts& b) { return a.ends_ == b.ends_ && a.chars_ == b.chars_; }
+  friend bool operator==(const CellTexts& a, const CellTexts& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t r = 0; r < a.size(); ++r)
+      if (a[r] != b[r]) return false;
+    return true;
+  }
   friend bool operator==(const CellTexts& a, const std::vector<std::string>& b) {
     if (a.size() != b.size()) return false;
     for (std::size_t r = 0; r < b.size(); ++r)
@@ -48,8 +65,11 @@ class CellTexts {
   }
 
  private:
+  std::size_t end_of(std::size_t row) const { return wide_ends_.empty() ? ends_[row] : wide_ends_[row]; }
+  std::size_t narrow_limit_ = 0xFFFFFFFFu;
   std::string chars_;
-  std::vector<std::size_t> ends_;
+  std::vector<std::uint32_t> ends_;
+  std::vector<std::uint64_t> wide_ends_;  // instead of ends_ once the text passes 4 GiB
 };
 
 struct Column {
