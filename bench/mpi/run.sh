@@ -16,26 +16,33 @@ cat > "$work/timed.sh" <<'SH'
 exec /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.${OMPI_COMM_WORLD_RANK:-0}" "$@"
 SH
 chmod +x "$work/timed.sh"
-echo "| rows | processes | wall s | CPU s per process | peak MB per process | loglik |"
-echo "|---|---|---|---|---|---|"
+echo "| rows | processes | threads each | wall s | CPU s per process | peak MB per process | loglik |"
+echo "|---|---|---|---|---|---|---|"
 for n in $sizes; do
   csv="$work/binary_$n.csv"
   [ -f "$csv" ] || /usr/bin/python3 "$here/../scaling/make_data.py" "$work" "$n" binary
   [ -f "$work/part3_$n.csv" ] || /usr/bin/python3 - "$csv" "$work" "$n" <<'PY'
 import sys
-src, work, n = sys.argv[1], sys.argv[2], sys.argv[3]
-lines = open(src).readlines()
-header, rows = lines[0], lines[1:]
-for k in range(4):
-    with open("%s/part%d_%s.csv" % (work, k, n), "w") as f:
-        f.write(header + "".join(rows[len(rows) * k // 4: len(rows) * (k + 1) // 4]))
+# streamed line by line: a 5e7-row file does not fit in memory as a list of lines
+src, work, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(src) as f:
+    header = f.readline()
+    for k in range(4):
+        with open("%s/part%d_%d.csv" % (work, k, n), "w") as part:
+            part.write(header)
+            for _ in range(n * (k + 1) // 4 - n * k // 4):
+                part.write(f.readline())
 PY
   printf 'data: [part0_%s.csv, part1_%s.csv, part2_%s.csv, part3_%s.csv]\nformula: y ~ x + (1 | g)\nfamily: binomial\n' \
     "$n" "$n" "$n" "$n" > "$work/model_$n.yaml"
   for k in 1 2 4; do
     rm -f "$work"/time.*
+    # The machine's cores shared out: K processes with one OpenMP thread each where K >= cores
+    # (more threads than cores spin in libgomp and take CPU from the other processes).
+    threads=$(( $(nproc) / k > 0 ? $(nproc) / k : 1 ))
     start=$(date +%s.%N)
-    WORK="$work" mpirun -q -n "$k" --oversubscribe --allow-run-as-root -x WORK "$work/timed.sh" \
+    OMP_NUM_THREADS=$threads WORK="$work" mpirun -q -n "$k" --oversubscribe --allow-run-as-root -x WORK -x OMP_NUM_THREADS \
+      "$work/timed.sh" \
       "$weft" fit "$work/model_$n.yaml" --format json --quiet > "$work/out.json"
     end=$(date +%s.%N)
     cpu=""; mem=""
@@ -45,6 +52,6 @@ PY
       mem="$mem$(($4 / 1024)) "
     done
     ll=$(/usr/bin/python3 -c "import json; print('%.6f' % json.load(open('$work/out.json'))['loglik'])")
-    echo "| $n | $k | $(echo "$end - $start" | bc -l | xargs printf '%.1f') | $cpu| $mem| $ll |"
+    echo "| $n | $k | $threads | $(echo "$end - $start" | bc -l | xargs printf '%.1f') | $cpu| $mem| $ll |"
   done
 done

@@ -102,16 +102,16 @@ Vector theta_start(const ModelMatrices& model, const Family& family, const Link&
   const Vector eta_zi = family.uses_zero_model() ? Vector::Constant(n, -30.0) : Vector();
   GlmState s;
   evaluate(model, family, link, params, eta, eta_zi, s);
-  // Working residuals on the link scale, r = d1 / W, with precision W.
-  const RowSparseMatrix Z = model.Z;
+  // Working residuals on the link scale, r = d1 / W, with precision W. Z is column-major: a
+  // level's rows are its column's entries (no row-major copy of Z, n entries of new memory).
   for (const auto& term : model.terms) {
     if (term.k() != 1) continue;
     const Index levels = term.n_levels();
     Vector weight_sum = Vector::Zero(levels), weighted_residual = Vector::Zero(levels);
-    for (Index i = 0; i < n; ++i)
-      for (RowSparseMatrix::InnerIterator it(Z, i); it; ++it) {
-        const Index j = it.col() - term.first_column;
-        if (j < 0 || j >= levels || !(s.weights(i) > 0)) continue;
+    for (Index j = 0; j < levels; ++j)
+      for (SparseMatrix::InnerIterator it(model.Z, term.first_column + j); it; ++it) {
+        const Index i = it.row();
+        if (!(s.weights(i) > 0)) continue;
         weight_sum(j) += s.weights(i) * it.value() * it.value();
         weighted_residual(j) += s.d1(i) * it.value();
       }
