@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 namespace weft::design {
 
@@ -31,12 +32,12 @@ struct PendingRandomTerm {
   TermRows rows;
 };
 
-Matrix checked_for_rank(const Matrix& all, MatrixSpec& spec, const std::string& which,
+Matrix checked_for_rank(Matrix all, MatrixSpec& spec, const std::string& which,
                         std::vector<std::string>& warnings, const RowShards* shards) {
   spec.kept = full_rank_columns(all, shards);
   if (spec.kept.size() < spec.columns.size())
     warnings.push_back(rank_deficiency_message(spec.columns.size() - spec.kept.size(), which));
-  return select_columns(all, spec.kept);
+  return select_columns(std::move(all), spec.kept);  // X itself where every column is kept
 }
 
 // What '.' stands for: every column the response, the grouping factors, weights, offset and

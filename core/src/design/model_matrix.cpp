@@ -50,7 +50,7 @@ Matrix build_model_matrix(const MatrixSpec& spec, const std::vector<VariableSpec
   return X;
 }
 
-Matrix select_columns(const Matrix& all, const std::vector<int>& kept) {
+Matrix select_columns(Matrix all, const std::vector<int>& kept) {
   if (Index(kept.size()) == all.cols()) {
     bool identity = true;
     for (std::size_t i = 0; i < kept.size(); ++i) identity = identity && kept[i] == int(i);

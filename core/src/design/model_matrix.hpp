@@ -14,7 +14,7 @@ namespace weft::design {
 Matrix build_model_matrix(const MatrixSpec& spec, const std::vector<VariableSpec>& variables,
                           const std::vector<VariableValues>& values, Index rows);
 
-// The kept columns only.
-Matrix select_columns(const Matrix& all, const std::vector<int>& kept);
+// The kept columns only (`all` itself, moved, where every column is kept: no copy of X).
+Matrix select_columns(Matrix all, const std::vector<int>& kept);
 
 }  // namespace weft::design
