@@ -87,12 +87,18 @@ void add_draw_options(CLI::App* command, weft::cli::ResultDrawArguments& args, c
 }  // namespace
 
 int main(int argc, char** argv) {
-  // An evaluation allocates and frees n-sized vectors (1M rows: 8 MB each). glibc hands blocks
-  // above its mmap threshold back to the kernel on free, so every evaluation page-faults them
-  // in again (hundreds of thousands of faults, a quarter of the wall time on 1M rows). Keep
-  // them in the heap: blocks up to 32 MiB (glibc's largest threshold) from the heap, and the
-  // heap not trimmed below 1 GiB of free space.
+  // Reading, the design, the start values and the fit each allocate and free n-sized vectors
+  // (1e7 rows: 80 MB each). glibc hands blocks above its mmap threshold (32 MiB at most) back to
+  // the kernel on free, and gives each thread (the fit's large-stack thread, OpenMP's workers)
+  // an arena of its own, so each phase page-faults fresh memory in again; on these VMs the
+  // first touch of a page, not the arithmetic, is then the system time (bench/README.md,
+  // "Allocation per evaluation and system time"). One arena, every block from the heap, and the
+  // heap not trimmed below 1 GiB of free space: freed memory is reused by the next phase.
+  // (Setting the mmap threshold also stops glibc's dynamic threshold, which would reset the
+  // trim threshold to twice the largest freed block and shrink the heap between phases.)
+  mallopt(M_ARENA_MAX, 1);
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_MMAP_MAX, 0);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   const ProcessGroup processes(&argc, &argv);
   CLI::App app{"weft: generalised linear mixed models (lme4 / glmmTMB numerics) with plugins", "weft"};
