@@ -4,9 +4,9 @@
 #include <weft/spelling.hpp>
 
 #include <algorithm>
-#include <iterator>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace weft::data {
@@ -52,7 +52,9 @@ std::size_t DataFrame::file_of(std::size_t row_as_read) const {
 }
 
 void DataFrame::note_line(std::size_t row_as_read, std::size_t line) {
-  if (line_jumps.empty() || line_of(row_as_read) != line) line_jumps.push_back({row_as_read, line});
+  // The row is the last so far, so it continues the last jump's run or starts a new one.
+  const bool continues = !line_jumps.empty() && line_jumps.back().line + (row_as_read - line_jumps.back().row) == line;
+  if (!continues) line_jumps.push_back({row_as_read, line});
 }
 
 std::size_t DataFrame::line_of(std::size_t row_as_read) const {

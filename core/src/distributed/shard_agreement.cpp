@@ -30,6 +30,21 @@ std::vector<T> gathered(const RowShards* shards, const std::vector<T>& local) {
   return from_ints<T>(shards->concatenate(as_ints(local)));
 }
 
+// A text among exchanged ints: its length, then its bytes.
+void append_text(std::vector<int>& ints, const std::string& text) {
+  ints.push_back(int(text.size()));
+  for (char c : text) ints.push_back(int(static_cast<unsigned char>(c)));
+}
+
+// The text that starts at ints[at]; `at` moves past it.
+std::string text_at(const std::vector<int>& ints, std::size_t& at) {
+  const auto length = std::size_t(ints[at]);
+  std::string text(length, ' ');
+  for (std::size_t c = 0; c < length; ++c) text[c] = char(ints[at + 1 + c]);
+  at += 1 + length;
+  return text;
+}
+
 template <class T>
 std::vector<T> sorted_union(const RowShards* shards, const std::vector<T>& local) {
   if (!shards) return local;
@@ -43,7 +58,7 @@ std::vector<T> sorted_union(const RowShards* shards, const std::vector<T>& local
 
 void agree_on_failures(const RowShards& shards, const std::string* failure, bool input_error) {
   // One vote per process (a sum of K slots), then the failed processes' messages: each sends
-  // [rank, input_error, length, characters...].
+  // [rank, input_error, length, bytes...].
   std::vector<double> failed(std::size_t(shards.count()), 0.0);
   if (failure) failed[std::size_t(shards.index())] = 1.0;
   shards.sum(failed.data(), failed.size());
@@ -53,18 +68,15 @@ void agree_on_failures(const RowShards& shards, const std::string* failure, bool
   if (first < 0) return;
   std::vector<int> mine;
   if (failure) {
-    mine = {shards.index(), input_error ? 1 : 0, int(failure->size())};
-    mine.insert(mine.end(), failure->begin(), failure->end());
+    mine = {shards.index(), input_error ? 1 : 0};
+    append_text(mine, *failure);
   }
   const std::vector<int> all = shards.concatenate(mine);
   for (std::size_t at = 0; at + 3 <= all.size();) {
-    const auto length = std::size_t(all[at + 2]);
-    if (all[at] == first) {
-      std::string message(length, ' ');
-      for (std::size_t c = 0; c < length; ++c) message[c] = char(all[at + 3 + c]);
-      throw AgreedFailure("rank " + std::to_string(first) + ": " + message, all[at + 1] != 0);
-    }
-    at += 3 + length;
+    const int rank = all[at], input = all[at + 1];
+    at += 2;
+    const std::string message = text_at(all, at);
+    if (rank == first) throw AgreedFailure("rank " + std::to_string(first) + ": " + message, input != 0);
   }
   throw AgreedFailure("rank " + std::to_string(first) + ": failed", false);
 }
@@ -88,21 +100,11 @@ void summed_over_processes(const RowShards* shards, std::vector<double>& local) 
 
 std::vector<std::string> texts_of_every_shard(const RowShards* shards, const std::vector<std::string>& local) {
   if (!shards) return local;
-  // [length, characters...] per text.
   std::vector<int> mine;
-  for (const std::string& text : local) {
-    mine.push_back(int(text.size()));
-    for (char c : text) mine.push_back(int(static_cast<unsigned char>(c)));
-  }
+  for (const std::string& text : local) append_text(mine, text);
   const std::vector<int> all = gathered(shards, mine);
   std::vector<std::string> texts;
-  for (std::size_t at = 0; at < all.size();) {
-    const auto length = std::size_t(all[at]);
-    std::string text(length, ' ');
-    for (std::size_t c = 0; c < length; ++c) text[c] = char(all[at + 1 + c]);
-    texts.push_back(std::move(text));
-    at += 1 + length;
-  }
+  for (std::size_t at = 0; at < all.size();) texts.push_back(text_at(all, at));
   return texts;
 }
 
